@@ -1,0 +1,1 @@
+"""Talk to the world: database, HTTP receivers, the clock. Implements services' ports."""

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from pactline.adapters.db.schema import OutboxEventRow
+from pactline.domain.events import DomainEvent
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, event: DomainEvent) -> None:
+        self._session.add(
+            OutboxEventRow(
+                id=event.id,
+                environment_id=event.environment_id,
+                type=event.type,
+                data=dict(event.data),
+                occurred_at=event.occurred_at,
+                dispatched_at=None,
+            )
+        )
+        self._session.flush()
+
+    def undispatched(self, limit: int) -> Sequence[DomainEvent]:
+        rows = self._session.scalars(
+            select(OutboxEventRow)
+            .where(OutboxEventRow.dispatched_at.is_(None))
+            .order_by(OutboxEventRow.seq)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # ignored by SQLite, whose writers queue anyway
+        )
+        return [_event(row) for row in rows]
+
+    def mark_dispatched(self, event_ids: Sequence[str], at: datetime) -> None:
+        self._session.execute(
+            update(OutboxEventRow).where(OutboxEventRow.id.in_(event_ids)).values(dispatched_at=at)
+        )
+
+    def get(self, event_id: str) -> DomainEvent | None:
+        row = self._session.scalars(
+            select(OutboxEventRow).where(OutboxEventRow.id == event_id)
+        ).first()
+        return None if row is None else _event(row)
+
+
+def _event(row: OutboxEventRow) -> DomainEvent:
+    return DomainEvent(
+        id=row.id,
+        environment_id=row.environment_id,
+        type=row.type,
+        occurred_at=row.occurred_at,
+        data=row.data,
+    )

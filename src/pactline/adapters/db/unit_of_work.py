@@ -1,0 +1,60 @@
+"""A unit of work: one SQLAlchemy session, rolled back unless `commit()` was called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from pactline.adapters.db.repositories.idempotency import SqlIdempotencyRepository
+from pactline.adapters.db.repositories.outbox import SqlOutboxRepository
+from pactline.adapters.db.repositories.tenancy import (
+    SqlAccountRepository,
+    SqlApiKeyRepository,
+    SqlEnvironmentRepository,
+)
+from pactline.adapters.db.repositories.webhooks import (
+    SqlWebhookDeliveryRepository,
+    SqlWebhookEndpointRepository,
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> SqlUnitOfWork:
+        session = self._session_factory()
+        self.session = session
+        self.accounts = SqlAccountRepository(session)
+        self.environments = SqlEnvironmentRepository(session)
+        self.api_keys = SqlApiKeyRepository(session)
+        self.idempotency = SqlIdempotencyRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        self.webhook_endpoints = SqlWebhookEndpointRepository(session)
+        self.webhook_deliveries = SqlWebhookDeliveryRepository(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()  # a no-op after commit(); undoes everything otherwise
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)

@@ -1,0 +1,51 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from pactline import __version__
+from pactline.api import errors
+from pactline.api.idempotency import IdempotencyMiddleware
+from pactline.api.request_log import RequestLogMiddleware
+from pactline.api.routes import environment, health, webhooks
+from pactline.bootstrap import Container
+from pactline.jobs.outbox_relay import RelayLoop
+
+
+def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
+    """Build the app on a container; `run_worker` starts the embedded relay (default: setting)."""
+    embedded = container.settings.embedded_worker if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        loop = RelayLoop(container) if embedded else None
+        if loop is not None:
+            loop.start()
+        try:
+            yield
+        finally:
+            if loop is not None:
+                loop.stop()
+
+    app = FastAPI(
+        title="pactline",
+        version=__version__,
+        description=(
+            "Self-hosted monetization platform. Stigg REST v1 conventions: X-API-KEY header, "
+            '{"data": ...} envelope, camelCase JSON, cursor pagination.'
+        ),
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(environment.router)
+    app.include_router(webhooks.router)
+    # Outermost first: every request gets an id before idempotency looks at it.
+    app.add_middleware(IdempotencyMiddleware, container=lambda: container)
+    app.add_middleware(RequestLogMiddleware)
+    return app

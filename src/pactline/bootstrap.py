@@ -1,0 +1,75 @@
+"""Composition root: settings → engine → unit of work → adapters → services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, text
+
+from pactline.adapters.clock import SystemClock
+from pactline.adapters.db import migrate
+from pactline.adapters.db.engine import build_engine
+from pactline.adapters.db.unit_of_work import SqlUnitOfWorkFactory
+from pactline.adapters.webhook_sender import HttpWebhookSender
+from pactline.config import Settings
+from pactline.services.idempotency import IdempotencyService
+from pactline.services.ports import Clock, WebhookSender
+from pactline.services.tenancy import TenancyService
+from pactline.services.webhook_relay import WebhookRelay
+from pactline.services.webhooks import WebhookEndpointService
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    sender: WebhookSender
+    uow: SqlUnitOfWorkFactory = field(init=False)
+    tenancy: TenancyService = field(init=False)
+    idempotency: IdempotencyService = field(init=False)
+    webhooks: WebhookEndpointService = field(init=False)
+    relay: WebhookRelay = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.uow = SqlUnitOfWorkFactory(self.engine)
+        self.tenancy = TenancyService(self.uow, self.clock)
+        self.idempotency = IdempotencyService(self.uow, self.clock)
+        self.webhooks = WebhookEndpointService(self.uow, self.clock)
+        self.relay = WebhookRelay(self.uow, self.clock, self.sender)
+
+    def upgrade_database(self) -> None:
+        migrate.upgrade(self.engine)
+
+    def readiness(self) -> dict[str, object]:
+        """Is the database reachable and migrated to the code's head revision?"""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            current = migrate.current_revision(self.engine)
+        except Exception as exc:  # any failure means "not ready", reported, never raised
+            return {"ready": False, "database": f"unreachable: {type(exc).__name__}"}
+        head = migrate.head_revision()
+        return {
+            "ready": current == head,
+            "database": self.engine.dialect.name,
+            "schemaRevision": current,
+            "expectedRevision": head,
+        }
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_container(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    sender: WebhookSender | None = None,
+) -> Container:
+    settings = settings or Settings()
+    return Container(
+        settings=settings,
+        engine=build_engine(settings.database_url),
+        clock=clock or SystemClock(),
+        sender=sender or HttpWebhookSender(settings.webhook_timeout_seconds),
+    )

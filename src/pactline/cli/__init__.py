@@ -1,0 +1,1 @@
+"""The `pactline` command line: one module per noun; commands call services, never SQL."""

@@ -1,0 +1,1 @@
+"""Pure business rules. Imports only the standard library and itself."""
