@@ -24,9 +24,13 @@ def load_settings() -> Settings:
 
 
 @contextmanager
-def container() -> Iterator[Container]:
+def container(upgrade: bool = True) -> Iterator[Container]:
+    """The app's services; by default the database is first brought to the code's schema,
+    so every command works on a fresh install (cheap when already at head)."""
     app = build_container(load_settings())
     try:
+        if upgrade:
+            app.upgrade_database()
         yield app
     except DomainError as error:
         click.echo(f"error [{error.code}]: {error.message}", err=True)

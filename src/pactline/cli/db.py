@@ -15,15 +15,13 @@ def db() -> None:
 
 @db.command(help="Apply all migrations (creates the SQLite file if needed).")
 def upgrade() -> None:
-    with container() as app:
-        app.upgrade_database()
+    with container() as app:  # the context applies the migrations
         click.echo(f"database at revision {migrate.current_revision(app.engine)}")
 
 
 @db.command(help="Fail if the models and the migrations disagree (run on a migrated database).")
 def check() -> None:
     with container() as app:
-        app.upgrade_database()
         drift = migrate.model_drift(app.engine)
         if drift:
             click.echo("models and migrations disagree:", err=True)
@@ -37,5 +35,4 @@ def check() -> None:
 @click.option("-m", "--message", required=True)
 def revision(message: str) -> None:
     with container() as app:
-        app.upgrade_database()
         migrate.revise(app.engine, message)

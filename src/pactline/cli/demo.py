@@ -18,7 +18,6 @@ from pactline.domain.tenancy import KeyKind
 )
 def demo(key_file: Path) -> None:
     with container() as app:
-        app.upgrade_database()
         app.tenancy.ensure_default_account()
         secret = key_file.read_text().strip() if key_file.exists() else ""
         if not secret or not app.tenancy.is_key_active(secret):

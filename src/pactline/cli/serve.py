@@ -21,7 +21,6 @@ def serve(host: str | None, port: int | None, demo_key_file: Path | None) -> Non
     settings = load_settings()
     configure_logging(settings.log_level)
     with container() as app:
-        app.upgrade_database()
         host = host or settings.host
         port = port or settings.port
         click.echo(f"pactline is serving on http://{host}:{port}")
@@ -39,7 +38,6 @@ def worker() -> None:
     settings = load_settings()
     configure_logging(settings.log_level)
     with container() as app:
-        app.upgrade_database()
         click.echo("pactline worker running; Ctrl-C to stop")
         try:
             RelayLoop(app).run_forever()
@@ -49,7 +47,7 @@ def worker() -> None:
 
 @click.command(help="Print the OpenAPI document (what is committed as openapi.json).")
 def openapi() -> None:
-    with container() as app:
+    with container(upgrade=False) as app:
         click.echo(
             json.dumps(create_app(app, run_worker=False).openapi(), indent=2, sort_keys=True)
         )
