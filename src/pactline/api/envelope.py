@@ -49,7 +49,7 @@ def decode_cursor(field: str, cursor: str) -> tuple[str, ...]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         values = None
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise InvalidArgument.single(field, "is not a cursor returned by this API")

@@ -14,7 +14,7 @@ def expected_version(if_match: str | None, body_version: int | None) -> int:
     header_version = None
     if if_match is not None:
         raw = if_match.strip().removeprefix("W/").strip('"')
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdecimal()):
             raise InvalidArgument.single("If-Match", "must be an ETag returned by this API")
         header_version = int(raw)
     if header_version is not None and body_version is not None and header_version != body_version:

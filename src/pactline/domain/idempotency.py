@@ -39,8 +39,12 @@ class IdempotencyRecord:
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
-    """Same method, path and body bytes → same request."""
+    """Same method, path and body bytes → same request.
+
+    Each part is length-prefixed so no choice of bytes can move a boundary between parts.
+    """
     digest = hashlib.sha256()
-    for part in (method.upper().encode(), b"\0", path.encode(), b"\0", body):
+    for part in (method.upper().encode(), path.encode("utf-8", "surrogateescape"), body):
+        digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()

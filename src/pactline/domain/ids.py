@@ -7,8 +7,9 @@ Ids sort by creation time (a millisecond timestamp first), so keyset pagination 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
 
 
@@ -22,5 +23,6 @@ def _encode(value: int, length: int) -> str:
 
 def new_id(prefix: str, at: datetime) -> str:
     """`prefix_` + 10 chars of millisecond time + 16 chars (80 bits) of randomness."""
-    millis = int(at.timestamp() * 1000)
+    # Integer arithmetic on the timedelta: float timestamps lose the odd millisecond.
+    millis = (at - _EPOCH) // timedelta(milliseconds=1)
     return f"{prefix}_{_encode(millis, 10)}{_encode(secrets.randbits(80), 16)}"

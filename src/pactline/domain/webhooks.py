@@ -111,8 +111,9 @@ def verify(secret: str, header: str, body: bytes, now: int, tolerance_seconds: i
         return False
     if abs(now - timestamp) > tolerance_seconds:
         return False
-    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, parts.get("v1", ""))
+    expected = sign(secret, timestamp, body).split("v1=", 1)[1].encode()
+    # Compare bytes: compare_digest refuses non-ASCII str, and a header is attacker input.
+    return hmac.compare_digest(expected, parts.get("v1", "").encode("utf-8", "replace"))
 
 
 def next_attempt_after(attempts_made: int, failed_at: datetime) -> datetime | None:
