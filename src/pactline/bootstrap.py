@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine, text
 
@@ -36,7 +37,12 @@ class Container:
         self.tenancy = TenancyService(self.uow, self.clock)
         self.idempotency = IdempotencyService(self.uow, self.clock)
         self.webhooks = WebhookEndpointService(self.uow, self.clock)
-        self.relay = WebhookRelay(self.uow, self.clock, self.sender)
+        self.relay = WebhookRelay(
+            self.uow,
+            self.clock,
+            self.sender,
+            timedelta(seconds=self.settings.webhook_timeout_seconds),
+        )
 
     def upgrade_database(self) -> None:
         migrate.upgrade(self.engine)

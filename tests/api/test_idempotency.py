@@ -88,3 +88,25 @@ def test_without_a_valid_api_key_the_idempotency_key_is_not_consulted(
         headers={"Idempotency-Key": "anon", "X-API-KEY": keys.sandbox_server},
     )
     assert created.status_code == 201
+
+
+def test_the_query_string_is_part_of_the_request(api: httpx.Client) -> None:
+    body = {"url": "http://127.0.0.1:9/q"}
+    api.post(ENDPOINTS, json=body, headers={"Idempotency-Key": "q"})
+    other_query = api.post(
+        ENDPOINTS, params={"expand": "x"}, json=body, headers={"Idempotency-Key": "q"}
+    )
+    assert other_query.status_code == 409
+    assert other_query.json()["code"] == "IdempotencyKeyReused"
+
+
+def test_an_oversized_idempotent_body_is_413_and_writes_nothing(api: httpx.Client) -> None:
+    huge = b'{"url": "http://127.0.0.1:9/x", "description": "' + b"x" * (11 * 1024 * 1024) + b'"}'
+    response = api.post(
+        ENDPOINTS,
+        content=huge,
+        headers={"Idempotency-Key": "big", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "PayloadTooLarge"
+    assert api.get(ENDPOINTS).json()["data"] == []

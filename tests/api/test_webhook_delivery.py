@@ -150,3 +150,44 @@ def test_endpoints_receive_only_the_types_they_subscribe_to(
     container.relay.run_once()
     types = [json.loads(r.body)["type"] for r in receiver.received]
     assert types == ["webhook_endpoint.updated"]
+
+
+def test_an_endpoint_does_not_receive_events_from_before_it_existed(
+    api: httpx.Client, container: Container, receiver: WebhookReceiver, clock: SettableClock
+) -> None:
+    environment_id = api.get("/api/v1/environment").json()["data"]["environmentId"]
+    with container.uow() as uow:
+        record_event(uow, environment_id, "test.earlier", {}, clock.now())
+        uow.commit()
+    clock.advance(timedelta(seconds=1))
+    _subscribe(api, receiver.url, ["*"])
+    container.relay.run_once()
+    # Its own creation is the first thing it hears about; the earlier event never arrives.
+    assert [r.json()["type"] for r in receiver.received] == ["webhook_endpoint.created"]
+
+
+def test_disabling_an_endpoint_stops_its_retries_and_refuses_pings(
+    api: httpx.Client, container: Container, receiver: WebhookReceiver, clock: SettableClock
+) -> None:
+    endpoint = _subscribe(api, receiver.url, ["ping"])
+    path = f"/api/v1/webhook-endpoints/{endpoint['id']}"
+    receiver.stop()
+    api.post(f"{path}/ping")
+    container.relay.run_once()
+    disabled = api.patch(path, json={"enabled": False, "version": 1})
+    assert disabled.status_code == 200
+
+    receiver.start()
+    clock.advance(RETRY_DELAYS[0])
+    container.relay.run_once()
+
+    assert receiver.received == []
+    [delivery] = api.get(f"{path}/deliveries").json()["data"]
+    assert (delivery["status"], delivery["attempts"], delivery["lastError"]) == (
+        "FAILED",
+        1,
+        "endpoint disabled before delivery",
+    )
+    refused = api.post(f"{path}/ping")
+    assert refused.status_code == 400
+    assert refused.json()["details"]["errors"][0]["field"] == "enabled"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from pactline.bootstrap import Container
-from pactline.domain.errors import IdempotencyKeyReused, RequestInProgress
+from pactline.domain.errors import IdempotencyKeyReused, IdempotentRequestInProgress
 from pactline.domain.idempotency import IN_PROGRESS_LEASE, RETENTION, StoredResponse
 from pactline.services.idempotency import Claimed, Replay
 from tests.support import SettableClock
@@ -29,7 +29,7 @@ def test_of_two_simultaneous_claims_exactly_one_wins(
         barrier.wait()
         try:
             outcomes.append(container.idempotency.claim(environment_id, "race", "f" * 64))
-        except RequestInProgress as error:
+        except IdempotentRequestInProgress as error:
             outcomes.append(error)
 
     threads = [threading.Thread(target=claim) for _ in range(2)]
@@ -38,7 +38,7 @@ def test_of_two_simultaneous_claims_exactly_one_wins(
     for thread in threads:
         thread.join()
 
-    assert sorted(type(o).__name__ for o in outcomes) == ["Claimed", "RequestInProgress"]
+    assert sorted(type(o).__name__ for o in outcomes) == ["Claimed", "IdempotentRequestInProgress"]
 
 
 def test_a_completed_key_replays_until_retention_ends(
@@ -62,7 +62,7 @@ def test_an_abandoned_claim_is_freed_after_its_lease(
 ) -> None:
     service = container.idempotency
     service.claim(environment_id, "crashed", "a" * 64)
-    with pytest.raises(RequestInProgress):
+    with pytest.raises(IdempotentRequestInProgress):
         service.claim(environment_id, "crashed", "a" * 64)
     clock.advance(IN_PROGRESS_LEASE + timedelta(seconds=1))
     assert isinstance(service.claim(environment_id, "crashed", "a" * 64), Claimed)

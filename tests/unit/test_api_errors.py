@@ -34,7 +34,7 @@ def test_the_walk_finds_the_known_domain_errors() -> None:
         e.DuplicatedEntityNotAllowed,
         e.StaleVersion,
         e.IdempotencyKeyReused,
-        e.RequestInProgress,
+        e.IdempotentRequestInProgress,
     } <= _all_domain_error_classes()
 
 
@@ -58,7 +58,7 @@ def test_every_domain_error_has_an_explicit_status() -> None:
         (e.DuplicatedEntityNotAllowed, 409),
         (e.StaleVersion, 409),
         (e.IdempotencyKeyReused, 409),
-        (e.RequestInProgress, 409),
+        (e.IdempotentRequestInProgress, 409),
     ],
 )
 def test_each_domain_error_maps_to_its_status(
@@ -77,7 +77,7 @@ def test_each_domain_error_maps_to_its_status(
         (e.DuplicatedEntityNotAllowed("Customer", "cus_1"), 409),
         (e.StaleVersion("WebhookEndpoint", "whe_1", 1, 2), 409),
         (e.IdempotencyKeyReused("k"), 409),
-        (e.RequestInProgress("k"), 409),
+        (e.IdempotentRequestInProgress("k"), 409),
     ],
 )
 def test_status_for_an_error_instance(error: e.DomainError, status: int) -> None:

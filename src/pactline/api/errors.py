@@ -20,7 +20,8 @@ STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.DuplicatedEntityNotAllowed: 409,
     e.StaleVersion: 409,
     e.IdempotencyKeyReused: 409,
-    e.RequestInProgress: 409,
+    e.IdempotentRequestInProgress: 409,
+    e.PayloadTooLarge: 413,
 }
 
 _HTTP_CODES = {
@@ -81,16 +82,4 @@ def install(app: FastAPI) -> None:
             error_body(code, str(error.detail)),
             status_code=error.status_code,
             headers=getattr(error, "headers", None),
-        )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, _: Exception) -> JSONResponse:
-        request_id = getattr(request.state, "request_id", None)
-        return JSONResponse(
-            error_body(
-                "InternalError",
-                "An unexpected error occurred; nothing was changed. Quote the request id.",
-                {"requestId": request_id},
-            ),
-            status_code=500,
         )

@@ -14,13 +14,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pactline.api.errors import domain_error_response
 from pactline.bootstrap import Container
-from pactline.domain.errors import DomainError, Unauthenticated
+from pactline.domain.errors import DomainError, PayloadTooLarge, Unauthenticated
 from pactline.domain.idempotency import StoredResponse, fingerprint
 from pactline.services.idempotency import Replay
 
 HEADER = b"idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 REPLAYED_HEADERS = {b"content-type", b"etag", b"location"}
+MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
 class IdempotencyMiddleware:
@@ -39,6 +40,12 @@ class IdempotencyMiddleware:
             return
         key = key_bytes.decode("latin-1")
         body = await _read_body(receive)
+        if body is None:
+            too_large = PayloadTooLarge(
+                f"request bodies are limited to {MAX_BODY_BYTES} bytes", {"limit": MAX_BODY_BYTES}
+            )
+            await domain_error_response(too_large)(scope, _replaying(b""), send)
+            return
         replay_receive = _replaying(body)
         container = self._container()
         try:
@@ -55,7 +62,9 @@ class IdempotencyMiddleware:
                 container.idempotency.claim,
                 environment_id,
                 key,
-                fingerprint("POST", scope["path"], body),
+                fingerprint(
+                    "POST", f"{scope['path']}?{scope.get('query_string', b'').decode()}", body
+                ),
             )
         except DomainError as error:
             await domain_error_response(error)(scope, replay_receive, send)
@@ -96,13 +105,19 @@ class IdempotencyMiddleware:
             await send(message)
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole body, or None once it exceeds MAX_BODY_BYTES (it must be held in memory)."""
     chunks = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)

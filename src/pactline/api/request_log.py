@@ -7,7 +7,10 @@ import re
 import time
 import uuid
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pactline.api.errors import error_body
 
 logger = logging.getLogger("pactline.http")
 HEADER = b"x-request-id"
@@ -35,8 +38,30 @@ class RequestLogMiddleware:
                 message["headers"] = [*message.get("headers", []), (HEADER, request_id.encode())]
             await send(message)
 
+        started_response = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started_response
+            started_response = started_response or message["type"] == "http.response.start"
+            await send_with_id(message)
+
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            # Answer here rather than in Starlette's outermost handler, so even a crash
+            # carries the request id a user can quote.
+            logger.exception("unhandled error", extra={"request_id": request_id})
+            if started_response:
+                raise
+            response = JSONResponse(
+                error_body(
+                    "InternalError",
+                    "An unexpected error occurred. Quote the request id when reporting it.",
+                    {"requestId": request_id},
+                ),
+                status_code=500,
+            )
+            await response(scope, receive, send_with_id)
         finally:
             logger.info(
                 "request",

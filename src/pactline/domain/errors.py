@@ -99,7 +99,7 @@ class IdempotencyKeyReused(DomainError):
         )
 
 
-class RequestInProgress(DomainError):
+class IdempotentRequestInProgress(DomainError):
     code = "IdempotentRequestInProgress"
 
     def __init__(self, key: str) -> None:
@@ -107,3 +107,7 @@ class RequestInProgress(DomainError):
             f"A request with Idempotency-Key '{key}' is still being processed; retry shortly",
             {"idempotencyKey": key},
         )
+
+
+class PayloadTooLarge(DomainError):
+    code = "PayloadTooLarge"

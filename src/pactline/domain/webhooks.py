@@ -55,6 +55,8 @@ class WebhookEndpoint:
     def wants(self, event: DomainEvent) -> bool:
         if not self.enabled or event.environment_id != self.environment_id:
             return False
+        if event.occurred_at < self.created_at:  # subscribing is not a request for history
+            return False
         if event.type == PING_EVENT:  # a ping tests one endpoint, whatever it subscribes to
             return event.data.get("endpointId") == self.id
         return ALL_EVENTS in self.event_types or event.type in self.event_types

@@ -1,1 +1,1 @@
-"""Background jobs: idempotent, safe to run from several processes, driven by `--as-of`/clock."""
+"""Background jobs: idempotent, safe to run from several processes, driven by the clock."""

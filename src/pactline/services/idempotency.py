@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pactline.domain.errors import IdempotencyKeyReused, InvalidArgument, RequestInProgress
+from pactline.domain.errors import (
+    IdempotencyKeyReused,
+    IdempotentRequestInProgress,
+    InvalidArgument,
+)
 from pactline.domain.idempotency import (
     IN_PROGRESS_LEASE,
     RETENTION,
@@ -53,7 +57,7 @@ class IdempotencyService:
                     uow.commit()
                     return Claimed()
                 # Another request inserted it between our read and our write.
-                raise RequestInProgress(key)
+                raise IdempotentRequestInProgress(key)
             if not existing.is_live(now):
                 # Expired: a finished record past retention, or a lease whose holder died.
                 uow.idempotency.replace(fresh)
@@ -62,7 +66,7 @@ class IdempotencyService:
             if existing.fingerprint != fingerprint:
                 raise IdempotencyKeyReused(key)
             if existing.status is IdempotencyStatus.IN_PROGRESS or existing.response is None:
-                raise RequestInProgress(key)
+                raise IdempotentRequestInProgress(key)
             return Replay(existing.response)
 
     def complete(self, environment_id: str, key: str, response: StoredResponse) -> None:

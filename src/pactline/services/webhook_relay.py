@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pactline.domain.events import DomainEvent
 from pactline.domain.ids import new_id
@@ -17,6 +17,7 @@ from pactline.domain.webhooks import (
     EVENT_ID_HEADER,
     EVENT_TYPE_HEADER,
     SIGNATURE_HEADER,
+    AttemptOutcome,
     DeliveryStatus,
     WebhookDelivery,
     next_attempt_after,
@@ -24,7 +25,8 @@ from pactline.domain.webhooks import (
 )
 from pactline.services.ports import Clock, UnitOfWorkFactory, WebhookSender
 
-CLAIM_DURATION = timedelta(seconds=60)
+FAN_OUT_BATCH = 500
+DELIVERY_BATCH = 10
 
 
 @dataclass(frozen=True)
@@ -51,27 +53,37 @@ def event_body(event: DomainEvent) -> bytes:
 
 class WebhookRelay:
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, sender: WebhookSender, batch_size: int = 100
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        sender: WebhookSender,
+        send_timeout: timedelta = timedelta(seconds=10),
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._sender = sender
-        self._batch_size = batch_size
+        # A claim must outlive the slowest possible batch, or a second relay would re-claim
+        # deliveries this one has not reached yet and send them twice.
+        self._claim_duration = send_timeout * DELIVERY_BATCH + timedelta(seconds=60)
 
     def run_once(self) -> RelayReport:
-        dispatched = self.fan_out()
+        dispatched = 0
+        while (count := self.fan_out()) > 0:
+            dispatched += count
+            if count < FAN_OUT_BATCH:
+                break
         attempted = succeeded = 0
         while True:
             tried, ok = self.deliver_due()
             attempted += tried
             succeeded += ok
-            if tried < self._batch_size:
+            if tried < DELIVERY_BATCH:
                 break
         return RelayReport(dispatched, attempted, succeeded)
 
     def fan_out(self) -> int:
         with self._uow() as uow:
-            events = uow.outbox.undispatched(self._batch_size)
+            events = uow.outbox.undispatched(FAN_OUT_BATCH)
             if not events:
                 return 0
             now = self._clock.now()
@@ -105,7 +117,9 @@ class WebhookRelay:
         """Attempt one batch of due deliveries; returns (attempted, succeeded)."""
         with self._uow() as uow:
             now = self._clock.now()
-            claimed = uow.webhook_deliveries.claim_due(now, now + CLAIM_DURATION, self._batch_size)
+            claimed = uow.webhook_deliveries.claim_due(
+                now, now + self._claim_duration, DELIVERY_BATCH
+            )
             uow.commit()
         succeeded = 0
         for delivery in claimed:
@@ -119,8 +133,21 @@ class WebhookRelay:
             endpoint = uow.webhook_endpoints.get(delivery.environment_id, delivery.endpoint_id)
         if event is None or endpoint is None:
             return False  # deleted meanwhile; the cascade removes the delivery
-        body = event_body(event)
         sent_at = self._clock.now()
+        if not endpoint.enabled:
+            # Disabling an endpoint stops its retries too; the log says why.
+            self._record(
+                replace(
+                    delivery,
+                    status=DeliveryStatus.FAILED,
+                    next_attempt_at=None,
+                    last_error="endpoint disabled before delivery",
+                ),
+                sent_at,
+                AttemptOutcome(None, "endpoint disabled before delivery", 0),
+            )
+            return False
+        body = event_body(event)
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(endpoint.secret, int(sent_at.timestamp()), body),
@@ -150,7 +177,10 @@ class WebhookRelay:
                 last_status_code=outcome.status_code,
                 last_error=outcome.error,
             )
-        with self._uow() as uow:
-            uow.webhook_deliveries.record_attempt(updated, sent_at, outcome)
-            uow.commit()
+        self._record(updated, sent_at, outcome)
         return outcome.succeeded
+
+    def _record(self, delivery: WebhookDelivery, at: datetime, outcome: AttemptOutcome) -> None:
+        with self._uow() as uow:
+            uow.webhook_deliveries.record_attempt(delivery, at, outcome)
+            uow.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pactline.domain.errors import EntityNotFound, StaleVersion
+from pactline.domain.errors import EntityNotFound, InvalidArgument, StaleVersion
 from pactline.domain.ids import new_id
 from pactline.domain.pagination import Page, PageRequest
 from pactline.domain.tenancy import Principal
@@ -118,6 +118,13 @@ class WebhookEndpointService:
             )
             if not uow.webhook_endpoints.update(updated, current.version):
                 raise StaleVersion(ENTITY, endpoint_id, current.version, None)
+            record_event(
+                uow,
+                caller.environment_id,
+                "webhook_endpoint.secret_rotated",
+                _public(updated),
+                updated.updated_at,
+            )
             uow.commit()
             return updated
 
@@ -137,7 +144,11 @@ class WebhookEndpointService:
     def ping(self, caller: Principal, endpoint_id: str) -> str:
         """Queue a `ping` event that only this endpoint receives."""
         with self._uow() as uow:
-            _existing(uow, caller, endpoint_id)
+            endpoint = _existing(uow, caller, endpoint_id)
+            if not endpoint.enabled:
+                raise InvalidArgument.single(
+                    "enabled", "the endpoint is disabled; enable it before pinging", "disabled"
+                )
             event = record_event(
                 uow,
                 caller.environment_id,

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from pactline.adapters.db.schema import Base
 
@@ -23,8 +23,15 @@ def _config(connection: Connection) -> Config:
     return config
 
 
+# Any constant shared by all pactline processes: the key of the PostgreSQL advisory lock.
+_MIGRATION_LOCK = 0x7061637431
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several servers and workers starting together must not migrate at once.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         command.upgrade(_config(connection), revision)
 
 

@@ -78,13 +78,11 @@ def delete_endpoint(endpoint_id: str, caller: ServerKey, app: ContainerDep) -> E
 
 @router.post("/{endpoint_id}/rotate-secret")
 def rotate_secret(
-    endpoint_id: str, caller: ServerKey, app: ContainerDep
+    endpoint_id: str, caller: ServerKey, app: ContainerDep, response: Response
 ) -> Envelope[WebhookEndpointWithSecretOut]:
-    return Envelope(
-        data=WebhookEndpointWithSecretOut.with_secret(
-            app.webhooks.rotate_secret(caller, endpoint_id)
-        )
-    )
+    endpoint = app.webhooks.rotate_secret(caller, endpoint_id)
+    response.headers["ETag"] = etag(endpoint.version)
+    return Envelope(data=WebhookEndpointWithSecretOut.with_secret(endpoint))
 
 
 @router.post("/{endpoint_id}/ping", status_code=status.HTTP_202_ACCEPTED)

@@ -33,9 +33,10 @@ class SqlIdempotencyRepository:
                 expires_at=record.expires_at,
             )
             .on_conflict_do_nothing(index_elements=["environment_id", "key"])
+            # RETURNING, not rowcount: SQLAlchemy reports -1 for this insert on psycopg.
+            .returning(IdempotencyRecordRow.key)
         )
-        result = self._session.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return self._session.execute(statement).first() is not None
 
     def replace(self, record: IdempotencyRecord) -> None:
         self._session.execute(
