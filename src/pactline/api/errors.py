@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from pactline.domain import errors as e
+from pactline.domain.currency import UnknownCurrency
+from pactline.domain.money import CurrencyMismatch
 
 STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.DomainError: 400,
@@ -22,6 +24,8 @@ STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.IdempotencyKeyReused: 409,
     e.IdempotentRequestInProgress: 409,
     e.PayloadTooLarge: 413,
+    UnknownCurrency: 400,
+    CurrencyMismatch: 400,
 }
 
 _HTTP_CODES = {
