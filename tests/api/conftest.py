@@ -38,24 +38,25 @@ def keys(container: Container) -> Keys:
     )
 
 
+def _client(server: ApiServer, key: str | None) -> httpx.Client:
+    headers = {"X-API-KEY": key} if key else {}
+    return httpx.Client(base_url=server.url, headers=headers, timeout=10)
+
+
 @pytest.fixture
 def api(server: ApiServer, keys: Keys) -> Iterator[httpx.Client]:
     """A client of the sandbox environment with a server key."""
-    with httpx.Client(
-        base_url=server.url, headers={"X-API-KEY": keys.sandbox_server}, timeout=10
-    ) as client:
+    with _client(server, keys.sandbox_server) as client:
         yield client
 
 
 @pytest.fixture
 def production_api(server: ApiServer, keys: Keys) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=server.url, headers={"X-API-KEY": keys.production_server}, timeout=10
-    ) as client:
+    with _client(server, keys.production_server) as client:
         yield client
 
 
 @pytest.fixture
 def anonymous(server: ApiServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=10) as client:
+    with _client(server, None) as client:
         yield client
