@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import MAX_PREC, Context, Decimal, Inexact, InvalidOperation, Rounded
 
 from pactline.domain.invoicing import LineKind
 from pactline.domain.periods import BillingPeriod
+
+_EXACT = Context(prec=MAX_PREC, traps=[Inexact, Rounded, InvalidOperation])
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,8 @@ class Charge:
 
     @property
     def net(self) -> Decimal:
-        return self.amount - self.discount
+        # The default context keeps 28 digits; amounts here may carry more, so subtract exactly.
+        return _EXACT.subtract(self.amount, self.discount)
 
 
 @dataclass(frozen=True)
