@@ -7,7 +7,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 DEPS := pyproject.toml constraints.txt
 
-.PHONY: run test lint typecheck layers migrations-check pytest openapi clean
+.PHONY: run test lint typecheck layers migrations-check pytest openapi contract-schema clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ pytest: $(STAMP_DEV)
 ## openapi: regenerate the committed openapi.json from the code
 openapi: $(STAMP_DEV)
 	PACTLINE_DATABASE_URL=sqlite:///:memory: $(BIN)/pactline openapi > openapi.json
+
+## contract-schema: regenerate docs/contract-draft.schema.json from the draft model
+contract-schema: $(STAMP_DEV)
+	$(BIN)/pactline contracts schema > docs/contract-draft.schema.json
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-wal var/*.db-shm .pytest_cache .mypy_cache .ruff_cache

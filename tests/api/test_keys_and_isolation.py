@@ -29,6 +29,7 @@ ROUTES_WITHOUT_ID = {
     ("GET", "/api/v1/environment"),
     ("GET", "/api/v1/webhook-endpoints"),
     ("POST", "/api/v1/webhook-endpoints"),
+    ("POST", "/api/v1/contracts/preview"),
 }
 
 

@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from pactline import __version__
 from pactline.api import errors
 from pactline.api.idempotency import IdempotencyMiddleware
+from pactline.api.openapi import openapi_document
 from pactline.api.request_log import RequestLogMiddleware
-from pactline.api.routes import environment, health, webhooks
+from pactline.api.routes import contracts, environment, health, webhooks
 from pactline.bootstrap import Container
 from pactline.jobs.outbox_relay import RelayLoop
 
@@ -45,7 +46,13 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(environment.router)
     app.include_router(webhooks.router)
+    app.include_router(contracts.router)
     # Outermost first: every request gets an id before idempotency looks at it.
-    app.add_middleware(IdempotencyMiddleware, container=lambda: container)
+    app.add_middleware(
+        IdempotencyMiddleware,
+        container=lambda: container,
+        pure_paths=frozenset({"/api/v1/contracts/preview"}),
+    )
     app.add_middleware(RequestLogMiddleware)
+    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app

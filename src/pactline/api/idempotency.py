@@ -25,12 +25,23 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, container: Callable[[], Container]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        container: Callable[[], Container],
+        pure_paths: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self._container = container
+        # POSTs that compute without writing (previews): nothing to protect, nothing to store.
+        self._pure_paths = pure_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or scope["path"] in self._pure_paths
+        ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
