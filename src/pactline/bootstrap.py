@@ -13,6 +13,7 @@ from pactline.adapters.db.engine import build_engine
 from pactline.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from pactline.adapters.webhook_sender import HttpWebhookSender
 from pactline.config import Settings
+from pactline.services.catalog import CatalogService
 from pactline.services.idempotency import IdempotencyService
 from pactline.services.ports import Clock, WebhookSender
 from pactline.services.tenancy import TenancyService
@@ -30,6 +31,7 @@ class Container:
     tenancy: TenancyService = field(init=False)
     idempotency: IdempotencyService = field(init=False)
     webhooks: WebhookEndpointService = field(init=False)
+    catalog: CatalogService = field(init=False)
     relay: WebhookRelay = field(init=False)
 
     def __post_init__(self) -> None:
@@ -37,6 +39,7 @@ class Container:
         self.tenancy = TenancyService(self.uow, self.clock)
         self.idempotency = IdempotencyService(self.uow, self.clock)
         self.webhooks = WebhookEndpointService(self.uow, self.clock)
+        self.catalog = CatalogService(self.uow, self.clock)
         self.relay = WebhookRelay(
             self.uow,
             self.clock,

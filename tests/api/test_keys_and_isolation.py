@@ -21,6 +21,13 @@ ROUTES_WITH_ID: dict[tuple[str, str], dict[str, object] | None] = {
     ("POST", "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret"): None,
     ("POST", "/api/v1/webhook-endpoints/{endpoint_id}/ping"): None,
     ("GET", "/api/v1/webhook-endpoints/{endpoint_id}/deliveries"): None,
+    ("PATCH", "/api/v1/products/{product_id}"): {"displayName": "evil"},
+    ("POST", "/api/v1/products/{product_id}/archive"): None,
+    ("POST", "/api/v1/products/{product_id}/unarchive"): None,
+    ("GET", "/api/v1/features/{feature_id}"): None,
+    ("PATCH", "/api/v1/features/{feature_id}"): {"displayName": "evil"},
+    ("POST", "/api/v1/features/{feature_id}/archive"): None,
+    ("POST", "/api/v1/features/{feature_id}/unarchive"): None,
 }
 # Routes with no id: collections (checked for leaks below) and environment-free endpoints.
 ROUTES_WITHOUT_ID = {
@@ -29,6 +36,10 @@ ROUTES_WITHOUT_ID = {
     ("GET", "/api/v1/environment"),
     ("GET", "/api/v1/webhook-endpoints"),
     ("POST", "/api/v1/webhook-endpoints"),
+    ("GET", "/api/v1/products"),
+    ("POST", "/api/v1/products"),
+    ("GET", "/api/v1/features"),
+    ("POST", "/api/v1/features"),
     ("POST", "/api/v1/contracts/preview"),
 }
 
@@ -45,22 +56,28 @@ def test_every_route_is_covered_by_the_isolation_test(container: Container) -> N
 def test_no_route_reads_or_changes_another_environments_data(
     api: httpx.Client, production_api: httpx.Client
 ) -> None:
-    created = api.post(
+    endpoint = api.post(
         "/api/v1/webhook-endpoints", json={"url": "http://127.0.0.1:9/in-sandbox"}
     ).json()["data"]
-    before = api.get(f"/api/v1/webhook-endpoints/{created['id']}").json()["data"]
+    api.post("/api/v1/products", json={"id": "iso-product", "displayName": "Sandbox only"})
+    api.post(
+        "/api/v1/features",
+        json={"id": "iso-feature", "displayName": "Sandbox only", "featureType": "BOOLEAN"},
+    )
+    ids = {"endpoint_id": endpoint["id"], "product_id": "iso-product", "feature_id": "iso-feature"}
+    collections = ["/api/v1/webhook-endpoints", "/api/v1/products", "/api/v1/features"]
+    before = {c: api.get(c).json()["data"] for c in collections}
 
     for (method, template), body in ROUTES_WITH_ID.items():
-        path = template.format(endpoint_id=created["id"])
+        path = template.format(**ids)
         response = production_api.request(method, path, json=body)
         assert response.status_code == 404, (method, path, response.text)
         assert response.json()["code"] == "EntityNotFound"
 
-    listed = production_api.get("/api/v1/webhook-endpoints").json()["data"]
-    assert listed == []
-    after = api.get(f"/api/v1/webhook-endpoints/{created['id']}").json()["data"]
-    assert after == before
-    deliveries = api.get(f"/api/v1/webhook-endpoints/{created['id']}/deliveries").json()
+    for collection in collections:
+        assert production_api.get(collection).json()["data"] == [], collection
+        assert api.get(collection).json()["data"] == before[collection], collection
+    deliveries = api.get(f"/api/v1/webhook-endpoints/{endpoint['id']}/deliveries").json()
     assert deliveries["data"] == []
 
 

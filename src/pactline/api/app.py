@@ -12,7 +12,7 @@ from pactline.api import errors
 from pactline.api.idempotency import IdempotencyMiddleware
 from pactline.api.openapi import openapi_document
 from pactline.api.request_log import RequestLogMiddleware
-from pactline.api.routes import contracts, environment, health, webhooks
+from pactline.api.routes import contracts, environment, features, health, products, webhooks
 from pactline.bootstrap import Container
 from pactline.jobs.outbox_relay import RelayLoop
 
@@ -47,6 +47,8 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     app.include_router(environment.router)
     app.include_router(webhooks.router)
     app.include_router(contracts.router)
+    app.include_router(products.router)
+    app.include_router(features.router)
     # Outermost first: every request gets an id before idempotency looks at it.
     app.add_middleware(
         IdempotencyMiddleware,

@@ -47,9 +47,17 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"code": code, "message": message, "details": details or {}}
 
 
+# Conflicts that no retry can resolve. Clients that retry 409s by themselves (the stigg SDK
+# does) honour `x-should-retry: false` and stop at once.
+PERMANENT_CONFLICTS = (e.DuplicatedEntityNotAllowed, e.StaleVersion, e.IdempotencyKeyReused)
+
+
 def domain_error_response(error: e.DomainError) -> JSONResponse:
+    headers = {"x-should-retry": "false"} if isinstance(error, PERMANENT_CONFLICTS) else None
     return JSONResponse(
-        error_body(error.code, error.message, error.details), status_code=status_for(error)
+        error_body(error.code, error.message, error.details),
+        status_code=status_for(error),
+        headers=headers,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -26,3 +27,13 @@ class Page(Generic[T]):
     items: Sequence[T]
     next: tuple[str, ...] | None
     prev: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class CreatedRange:
+    """`createdAt[gt|gte|lt|lte]` list filters; unset bounds are open."""
+
+    gt: datetime | None = None
+    gte: datetime | None = None
+    lt: datetime | None = None
+    lte: datetime | None = None

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
+from pactline.domain.catalog import (
+    Feature,
+    FeatureStatus,
+    FeatureType,
+    MeterType,
+    Product,
+    ProductStatus,
+)
 from pactline.domain.events import DomainEvent
 from pactline.domain.idempotency import IdempotencyRecord, StoredResponse
-from pactline.domain.pagination import Page, PageRequest
+from pactline.domain.pagination import CreatedRange, Page, PageRequest
 from pactline.domain.tenancy import Account, ApiKey, Environment
 from pactline.domain.webhooks import AttemptOutcome, WebhookDelivery, WebhookEndpoint
 
@@ -99,6 +108,40 @@ class WebhookDeliveryRepository(Protocol):
     ) -> Page[WebhookDelivery]: ...
 
 
+@dataclass(frozen=True)
+class ProductQuery:
+    ids: frozenset[str] = frozenset()
+    statuses: frozenset[ProductStatus] = frozenset()
+    created: CreatedRange = field(default_factory=CreatedRange)
+
+
+@dataclass(frozen=True)
+class FeatureQuery:
+    ids: frozenset[str] = frozenset()
+    types: frozenset[FeatureType] = frozenset()
+    meter_types: frozenset[MeterType] = frozenset()
+    statuses: frozenset[FeatureStatus] = frozenset()
+    created: CreatedRange = field(default_factory=CreatedRange)
+
+
+class ProductRepository(Protocol):
+    def add(self, product: Product) -> None: ...
+    def get(self, environment_id: str, product_id: str) -> Product | None: ...
+    def update(self, product: Product) -> None: ...
+    def list(
+        self, environment_id: str, query: ProductQuery, page: PageRequest
+    ) -> Page[Product]: ...
+
+
+class FeatureRepository(Protocol):
+    def add(self, feature: Feature) -> None: ...
+    def get(self, environment_id: str, feature_id: str) -> Feature | None: ...
+    def update(self, feature: Feature) -> None: ...
+    def list(
+        self, environment_id: str, query: FeatureQuery, page: PageRequest
+    ) -> Page[Feature]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository: ...
@@ -120,6 +163,12 @@ class UnitOfWork(Protocol):
 
     @property
     def webhook_deliveries(self) -> WebhookDeliveryRepository: ...
+
+    @property
+    def products(self) -> ProductRepository: ...
+
+    @property
+    def features(self) -> FeatureRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from pactline.adapters.db.repositories.catalog import SqlFeatureRepository, SqlProductRepository
 from pactline.adapters.db.repositories.idempotency import SqlIdempotencyRepository
 from pactline.adapters.db.repositories.outbox import SqlOutboxRepository
 from pactline.adapters.db.repositories.tenancy import (
@@ -34,6 +35,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session)
         self.webhook_endpoints = SqlWebhookEndpointRepository(session)
         self.webhook_deliveries = SqlWebhookDeliveryRepository(session)
+        self.products = SqlProductRepository(session)
+        self.features = SqlFeatureRepository(session)
         return self
 
     def __exit__(
