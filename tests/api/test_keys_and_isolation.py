@@ -13,6 +13,27 @@ from pactline.bootstrap import Container
 from pactline.domain.tenancy import KeyKind
 from tests.api.conftest import Keys
 
+# Requests that create one resource of each kind in the sandbox, in order. Ids are fixed so the
+# templates below can name them; `{endpoint_id}` is filled from the webhook endpoint created.
+SETUP: list[tuple[str, str, dict[str, object]]] = [
+    ("POST", "/api/v1/products", {"id": "iso-product", "displayName": "Sandbox only"}),
+    (
+        "POST",
+        "/api/v1/features",
+        {"id": "iso-feature", "displayName": "Sandbox only", "featureType": "BOOLEAN"},
+    ),
+]
+IDS = {
+    "product_id": "iso-product",
+    "feature_id": "iso-feature",
+    "customer_id": "iso-customer",
+    "plan_id": "iso-plan",
+    "addon_id": "iso-addon",
+    "subscription_id": "iso-subscription",
+}
+# Collections that list what the sandbox created; production must see none of it.
+COLLECTIONS = ["/api/v1/webhook-endpoints", "/api/v1/products", "/api/v1/features"]
+
 # Routes that reach one resource by id: (method, path template) → request body to send.
 ROUTES_WITH_ID: dict[tuple[str, str], dict[str, object] | None] = {
     ("GET", "/api/v1/webhook-endpoints/{endpoint_id}"): None,
@@ -59,14 +80,11 @@ def test_no_route_reads_or_changes_another_environments_data(
     endpoint = api.post(
         "/api/v1/webhook-endpoints", json={"url": "http://127.0.0.1:9/in-sandbox"}
     ).json()["data"]
-    api.post("/api/v1/products", json={"id": "iso-product", "displayName": "Sandbox only"})
-    api.post(
-        "/api/v1/features",
-        json={"id": "iso-feature", "displayName": "Sandbox only", "featureType": "BOOLEAN"},
-    )
-    ids = {"endpoint_id": endpoint["id"], "product_id": "iso-product", "feature_id": "iso-feature"}
-    collections = ["/api/v1/webhook-endpoints", "/api/v1/products", "/api/v1/features"]
-    before = {c: api.get(c).json()["data"] for c in collections}
+    for method, path, body in SETUP:
+        created = api.request(method, path, json=body)
+        assert created.status_code < 300, (path, created.text)
+    ids = {**IDS, "endpoint_id": endpoint["id"]}
+    before = {c: api.get(c).json()["data"] for c in COLLECTIONS}
 
     for (method, template), body in ROUTES_WITH_ID.items():
         path = template.format(**ids)
@@ -74,7 +92,7 @@ def test_no_route_reads_or_changes_another_environments_data(
         assert response.status_code == 404, (method, path, response.text)
         assert response.json()["code"] == "EntityNotFound"
 
-    for collection in collections:
+    for collection in COLLECTIONS:
         assert production_api.get(collection).json()["data"] == [], collection
         assert api.get(collection).json()["data"] == before[collection], collection
     deliveries = api.get(f"/api/v1/webhook-endpoints/{endpoint['id']}/deliveries").json()
