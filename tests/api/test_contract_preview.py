@@ -383,13 +383,8 @@ def test_model_fields_another_type_needs_are_reported_missing_or_unused() -> Non
         # Were the flat fee replaced by a per-unit stand-in, the line would also be told it
         # lacks quantities.
         (0, {"type": "FLAT_FEE", "price": "-1"}, [("price", "invalid")]),
-        # ...and were it any model other than a flat fee, a flat fee on a usage line would
-        # go unreported until the price is fixed.
-        (
-            1,
-            {"type": "FLAT_FEE", "price": "-1"},
-            [("price", "invalid"), ("type", "not_usage_capable")],
-        ),
+        # A usage line takes a flat fee too (its usage twin); only the price is wrong here.
+        (1, {"type": "FLAT_FEE", "price": "-1"}, [("price", "invalid")]),
         (1, {"type": "PACKAGE", "price": "2"}, [("packageSize", "required")]),
     ],
 )

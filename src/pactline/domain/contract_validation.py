@@ -5,7 +5,7 @@ CLI can point at what the user wrote. Reporting all problems, not the first, let
 draft in one pass. Codes: `required`, `end_before_start`, `out_of_range`, `unknown_timezone`,
 `duplicate`, `outside_contract`, `outside_line`, `gap`, `overlap`, `unsorted`, `duplicate_date`,
 `not_at_line_start`, `ends_before_line`, `usage_in_advance`, `one_time_in_arrears`,
-`not_usage_capable`, `not_allowed`, `one_of`, `overlapping_discounts`, and `invalid` (also the
+`not_allowed`, `one_of`, `overlapping_discounts`, and `invalid` (also the
 code of anchor and pricing-model problems, which keep the codes their own checks give them).
 
 Currency consistency is structural: a contract has one `currency` and every price is a bare
@@ -191,8 +191,6 @@ class _Checks:
             )
 
     def model(self, model: PricingModel, usage: bool, path: str) -> None:
-        if usage and model.kind is ModelKind.FLAT_FEE:
-            self.add(f"{path}.type", "a flat fee cannot price usage", "not_usage_capable")
         # Re-running the model's own constructor applies exactly its rules (tier ladders via
         # validate_tiers, package sizes, prices), so these checks cannot drift from the models'.
         try:

@@ -449,10 +449,7 @@ def test_something_that_is_not_a_model_is_a_problem_not_an_exception() -> None:
         (replace(API, timing=ADVANCE), [("lineItems[0].timing", "usage_in_advance")]),
         (replace(API, metered_feature_id=None), [("lineItems[0].meteredFeatureId", "required")]),
         (replace(API, metered_feature_id=" "), [("lineItems[0].meteredFeatureId", "required")]),
-        (
-            replace(API, price_versions=versions((JAN1, None))),  # a flat fee
-            [(f"{V}[0].model.type", "not_usage_capable")],
-        ),
+        (replace(API, price_versions=versions((JAN1, None))), []),  # a flat fee's usage twin
         (
             replace(API, billing_cycle=BillingCycle(CycleUnit.ONE_TIME)),
             [("lineItems[0].billingCycle.unit", "not_allowed")],
@@ -789,7 +786,6 @@ KNOWN_CODES = {
     "ends_before_line",
     "usage_in_advance",
     "one_time_in_arrears",
-    "not_usage_capable",
     "not_allowed",
     "one_of",
     "overlapping_discounts",

@@ -23,7 +23,6 @@ from pactline.domain.rating import (
     after_free_units,
     extra_units_price,
     require_valid_tiers,
-    usage_capable,
     validate_tiers,
 )
 
@@ -295,18 +294,6 @@ def test_model_kinds() -> None:
     assert Graduated(WORKED).kind is ModelKind.TIERED
     assert Volume(WORKED).kind is ModelKind.VOLUME
     assert Stairstep(WORKED).kind is ModelKind.STAIRSTEP
-
-
-def test_only_flat_fee_cannot_price_usage() -> None:
-    assert not usage_capable(FlatFee(Decimal(1)))
-    for model in (
-        PerUnit(Decimal(1)),
-        Package(Decimal(1), Decimal(1)),
-        Graduated(WORKED),
-        Volume(WORKED),
-        Stairstep(WORKED),
-    ):
-        assert usage_capable(model)
 
 
 def test_models_are_frozen_and_hashable_even_from_a_list() -> None:

@@ -11,7 +11,6 @@ from pactline.domain.rating.models import (
     Volume,
     after_free_units,
     extra_units_price,
-    usage_capable,
 )
 from pactline.domain.rating.tiers import Tier, require_valid_tiers, validate_tiers
 
@@ -28,6 +27,5 @@ __all__ = [
     "after_free_units",
     "extra_units_price",
     "require_valid_tiers",
-    "usage_capable",
     "validate_tiers",
 ]

@@ -188,8 +188,15 @@ class _LineRater:
             for start_on, end_on in spans
         ]
         quantities = consume_free_units(line, [start_on for start_on, _ in spans], measured)
-        if terms.usage_tier_reset is UsageTierReset.PERIOD_END_VERSION:
-            closing = version_on(terms, line, period.end_on - _DAY).model
+        closing = version_on(terms, line, period.end_on - _DAY).model
+        # A flat fee's usage twin bills its price once per period whatever the usage (§3), so
+        # like the period-end setting it prices the period once and shares it among segments.
+        once = terms.usage_tier_reset is UsageTierReset.PERIOD_END_VERSION or isinstance(
+            closing, FlatFee
+        )
+        if not spans:
+            models, amounts = [], []
+        elif once:
             models = [closing] * len(spans)
             amounts = _shares(closing, quantities, spans)
         else:

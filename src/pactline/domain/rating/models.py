@@ -234,11 +234,6 @@ class Stairstep:
 PricingModel: TypeAlias = FlatFee | PerUnit | Package | Graduated | Volume | Stairstep
 
 
-def usage_capable(model: PricingModel) -> bool:
-    """Whether the model can price metered usage; a flat fee does not depend on any quantity."""
-    return model.kind is not ModelKind.FLAT_FEE
-
-
 def extra_units_price(model: PricingModel, actual: Decimal, shortfall: Decimal) -> Decimal:
     """What `shortfall` units would have cost on top of `actual` (§6, quantity commitments).
 
