@@ -119,6 +119,23 @@ def most_generous(values: Iterable[EntitlementValue]) -> EntitlementValue | None
     return best
 
 
+def most_generous_source(
+    values: Sequence[EntitlementValue],
+) -> tuple[EntitlementValue, int] | None:
+    """`most_generous(values)`, and the index of the value it builds on: the one whose limit
+    and reset period win (the first of equally generous values)."""
+    best: EntitlementValue | None = None
+    source = 0
+    for index, value in enumerate(values):
+        if best is None:
+            best = value
+            continue
+        if _generosity(value) > _generosity(best):
+            source = index
+        best = most_generous((best, value))
+    return None if best is None else (best, source)
+
+
 def _generosity(value: EntitlementValue) -> tuple[bool, bool, Decimal]:
     limit = value.usage_limit if value.usage_limit is not None else Decimal(-1)
     return (value.is_granted, value.has_unlimited_usage, limit)
