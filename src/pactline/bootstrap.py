@@ -13,10 +13,16 @@ from pactline.adapters.db.engine import build_engine
 from pactline.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from pactline.adapters.webhook_sender import HttpWebhookSender
 from pactline.config import Settings
+from pactline.services.addons import AddonService
 from pactline.services.catalog import CatalogService
+from pactline.services.customers import CustomerService
+from pactline.services.entitlements import EntitlementCache, EntitlementService
 from pactline.services.idempotency import IdempotencyService
+from pactline.services.plans import PlanService
 from pactline.services.ports import Clock, WebhookSender
+from pactline.services.subscriptions import SubscriptionService, follow_publish
 from pactline.services.tenancy import TenancyService
+from pactline.services.usage import UsageService
 from pactline.services.webhook_relay import WebhookRelay
 from pactline.services.webhooks import WebhookEndpointService
 
@@ -28,18 +34,38 @@ class Container:
     clock: Clock
     sender: WebhookSender
     uow: SqlUnitOfWorkFactory = field(init=False)
+    entitlement_cache: EntitlementCache = field(init=False)
     tenancy: TenancyService = field(init=False)
     idempotency: IdempotencyService = field(init=False)
     webhooks: WebhookEndpointService = field(init=False)
     catalog: CatalogService = field(init=False)
+    customers: CustomerService = field(init=False)
+    plans: PlanService = field(init=False)
+    addons: AddonService = field(init=False)
+    usage: UsageService = field(init=False)
+    subscriptions: SubscriptionService = field(init=False)
+    entitlements: EntitlementService = field(init=False)
     relay: WebhookRelay = field(init=False)
 
     def __post_init__(self) -> None:
         self.uow = SqlUnitOfWorkFactory(self.engine)
+        # One cache per process, told of every change the services commit (ADR 0007).
+        cache = self.entitlement_cache = EntitlementCache(
+            self.clock,
+            self.settings.entitlement_cache_seconds,
+            self.settings.entitlement_cache_max_customers,
+            self.settings.entitlement_cache_max_usage,
+        )
+        self.entitlements = EntitlementService(self.uow, self.clock, cache)
         self.tenancy = TenancyService(self.uow, self.clock)
         self.idempotency = IdempotencyService(self.uow, self.clock)
         self.webhooks = WebhookEndpointService(self.uow, self.clock)
-        self.catalog = CatalogService(self.uow, self.clock)
+        self.catalog = CatalogService(self.uow, self.clock, cache)
+        self.customers = CustomerService(self.uow, self.clock, cache)
+        self.plans = PlanService(self.uow, self.clock, on_publish=follow_publish, cache=cache)
+        self.addons = AddonService(self.uow, self.clock, on_publish=follow_publish, cache=cache)
+        self.usage = UsageService(self.uow, self.clock, cache=cache)
+        self.subscriptions = SubscriptionService(self.uow, self.clock, cache)
         self.relay = WebhookRelay(
             self.uow,
             self.clock,

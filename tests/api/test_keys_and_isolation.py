@@ -15,6 +15,8 @@ from tests.api.conftest import Keys
 
 # Requests that create one resource of each kind in the sandbox, in order. Ids are fixed so the
 # templates below can name them; `{endpoint_id}` is filled from the webhook endpoint created.
+ISO_USAGE = {"customerId": "iso-customer", "featureId": "iso-metered", "value": 1}
+ISO_EVENT = {"customerId": "iso-customer", "eventName": "iso", "idempotencyKey": "iso-2"}
 SETUP: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/api/v1/products", {"id": "iso-product", "displayName": "Sandbox only"}),
     (
@@ -22,6 +24,51 @@ SETUP: list[tuple[str, str, dict[str, object]]] = [
         "/api/v1/features",
         {"id": "iso-feature", "displayName": "Sandbox only", "featureType": "BOOLEAN"},
     ),
+    ("POST", "/api/v1/customers", {"id": "iso-customer", "name": "Sandbox only"}),
+    (
+        "POST",
+        "/api/v1/customers/iso-customer/promotional-entitlements",
+        {"promotionalEntitlements": [{"featureId": "iso-feature", "period": "lifetime"}]},
+    ),
+    (
+        "POST",
+        "/api/v1/plans",
+        {"id": "iso-plan", "displayName": "Sandbox only", "productId": "iso-product"},
+    ),
+    (
+        "POST",
+        "/api/v1/plans/iso-plan/entitlements",
+        {"entitlements": [{"id": "iso-feature", "type": "FEATURE"}]},
+    ),
+    ("POST", "/api/v1/plans/iso-plan/publish", {"migrationType": "NEW_CUSTOMERS"}),
+    (
+        "POST",
+        "/api/v1/addons",
+        {"id": "iso-addon", "displayName": "Sandbox only", "productId": "iso-product"},
+    ),
+    (
+        "POST",
+        "/api/v1/addons/iso-addon/entitlements",
+        {"entitlements": [{"id": "iso-feature", "type": "FEATURE"}]},
+    ),
+    ("POST", "/api/v1/addons/iso-addon/publish", {"migrationType": "NEW_CUSTOMERS"}),
+    (
+        "POST",
+        "/api/v1/subscriptions",
+        {"id": "iso-subscription", "customerId": "iso-customer", "planId": "iso-plan"},
+    ),
+    (
+        "POST",
+        "/api/v1/features",
+        {
+            "id": "iso-metered",
+            "displayName": "Sandbox only",
+            "featureType": "NUMBER",
+            "meterType": "INCREMENTAL",
+        },
+    ),
+    ("POST", "/api/v1/usage", {"usages": [ISO_USAGE]}),
+    ("POST", "/api/v1/events", {"events": [{**ISO_EVENT, "idempotencyKey": "iso-1"}]}),
 ]
 IDS = {
     "product_id": "iso-product",
@@ -32,7 +79,15 @@ IDS = {
     "subscription_id": "iso-subscription",
 }
 # Collections that list what the sandbox created; production must see none of it.
-COLLECTIONS = ["/api/v1/webhook-endpoints", "/api/v1/products", "/api/v1/features"]
+COLLECTIONS = [
+    "/api/v1/webhook-endpoints",
+    "/api/v1/products",
+    "/api/v1/features",
+    "/api/v1/customers",
+    "/api/v1/plans",
+    "/api/v1/addons",
+    "/api/v1/subscriptions",
+]
 
 # Routes that reach one resource by id: (method, path template) → request body to send.
 ROUTES_WITH_ID: dict[tuple[str, str], dict[str, object] | None] = {
@@ -49,6 +104,64 @@ ROUTES_WITH_ID: dict[tuple[str, str], dict[str, object] | None] = {
     ("PATCH", "/api/v1/features/{feature_id}"): {"displayName": "evil"},
     ("POST", "/api/v1/features/{feature_id}/archive"): None,
     ("POST", "/api/v1/features/{feature_id}/unarchive"): None,
+    ("GET", "/api/v1/plans/{plan_id}"): None,
+    ("PATCH", "/api/v1/plans/{plan_id}"): {"displayName": "evil"},
+    ("POST", "/api/v1/plans/{plan_id}/archive"): None,
+    ("POST", "/api/v1/plans/{plan_id}/draft"): None,
+    ("DELETE", "/api/v1/plans/{plan_id}/draft"): None,
+    ("POST", "/api/v1/plans/{plan_id}/publish"): {"migrationType": "NEW_CUSTOMERS"},
+    ("GET", "/api/v1/plans/{plan_id}/charges"): None,
+    ("POST", "/api/v1/plans/{plan_id}/entitlements"): {
+        "entitlements": [{"id": "iso-feature", "type": "FEATURE"}]
+    },
+    ("GET", "/api/v1/plans/{plan_id}/entitlements"): None,
+    ("PATCH", "/api/v1/plans/{plan_id}/entitlements/{feature_id}"): {
+        "type": "FEATURE",
+        "isGranted": False,
+    },
+    ("DELETE", "/api/v1/plans/{plan_id}/entitlements/{feature_id}"): None,
+    ("GET", "/api/v1/addons/{addon_id}"): None,
+    ("PATCH", "/api/v1/addons/{addon_id}"): {"displayName": "evil"},
+    ("POST", "/api/v1/addons/{addon_id}/archive"): None,
+    ("POST", "/api/v1/addons/{addon_id}/draft"): None,
+    ("DELETE", "/api/v1/addons/{addon_id}/draft"): None,
+    ("POST", "/api/v1/addons/{addon_id}/publish"): {"migrationType": "NEW_CUSTOMERS"},
+    ("GET", "/api/v1/addons/{addon_id}/charges"): None,
+    ("POST", "/api/v1/addons/{addon_id}/entitlements"): {
+        "entitlements": [{"id": "iso-feature", "type": "FEATURE"}]
+    },
+    ("GET", "/api/v1/addons/{addon_id}/entitlements"): None,
+    ("PATCH", "/api/v1/addons/{addon_id}/entitlements/{feature_id}"): {
+        "type": "FEATURE",
+        "isGranted": False,
+    },
+    ("DELETE", "/api/v1/addons/{addon_id}/entitlements/{feature_id}"): None,
+    ("GET", "/api/v1/plans/{plan_id}/overage-charges"): None,
+    ("GET", "/api/v1/customers/{customer_id}"): None,
+    ("PATCH", "/api/v1/customers/{customer_id}"): {"name": "evil"},
+    ("POST", "/api/v1/customers/{customer_id}/archive"): None,
+    ("POST", "/api/v1/customers/{customer_id}/unarchive"): None,
+    ("POST", "/api/v1/customers/{customer_id}/promotional-entitlements"): {
+        "promotionalEntitlements": [{"featureId": "iso-feature", "period": "lifetime"}]
+    },
+    ("GET", "/api/v1/customers/{customer_id}/promotional-entitlements"): None,
+    ("DELETE", "/api/v1/customers/{customer_id}/promotional-entitlements/{feature_id}"): None,
+    ("GET", "/api/v1/usage/{customer_id}/history/{feature_id}"): None,
+    # Usage and events name their customer and feature in the body.
+    ("POST", "/api/v1/usage"): {"usages": [ISO_USAGE]},
+    ("POST", "/api/v2/usage"): {"usages": [ISO_USAGE]},
+    ("POST", "/api/v1/events"): {"events": [ISO_EVENT]},
+    ("GET", "/api/v1/subscriptions/{subscription_id}"): None,
+    ("PATCH", "/api/v1/subscriptions/{subscription_id}"): {"metadata": {"evil": "yes"}},
+    ("POST", "/api/v1/subscriptions/{subscription_id}/cancel"): {"cancellationTime": "IMMEDIATE"},
+    ("POST", "/api/v1/subscriptions/{subscription_id}/invoice/paid"): None,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/migrate"): None,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/delegate"): {"targetCustomerId": "x"},
+    ("POST", "/api/v1/subscriptions/{subscription_id}/transfer"): {"destinationResourceId": "x"},
+    ("DELETE", "/api/v1/subscriptions/{subscription_id}/future-update/pending-payment"): None,
+    ("DELETE", "/api/v1/subscriptions/{subscription_id}/future-update/schedule"): None,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/usage/charge"): None,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/usage/sync"): None,
 }
 # Routes with no id: collections (checked for leaks below) and environment-free endpoints.
 ROUTES_WITHOUT_ID = {
@@ -61,7 +174,21 @@ ROUTES_WITHOUT_ID = {
     ("POST", "/api/v1/products"),
     ("GET", "/api/v1/features"),
     ("POST", "/api/v1/features"),
+    ("GET", "/api/v1/plans"),
+    ("POST", "/api/v1/plans"),
+    ("GET", "/api/v1/addons"),
+    ("POST", "/api/v1/addons"),
+    ("GET", "/api/v1/customers"),
+    ("POST", "/api/v1/customers"),
     ("POST", "/api/v1/contracts/preview"),
+    ("GET", "/api/v1/subscriptions"),
+    ("POST", "/api/v1/subscriptions"),
+    ("POST", "/api/v1/subscriptions/preview"),
+    ("POST", "/api/v1/subscriptions/import"),
+    # Entitlement reads name a customer but answer an unknown one in the data (200 with
+    # `accessDeniedReason: CustomerNotFound`, as the SDK expects): checked by the last test.
+    ("GET", "/api/v1/customers/{customer_id}/entitlements/check"),
+    ("GET", "/api/v1/customers/{customer_id}/entitlements"),
 }
 
 
@@ -120,3 +247,19 @@ def test_a_revoked_key_is_refused_from_then_on(container: Container, server_url:
         refused = client.get("/api/v1/environment")
     assert refused.status_code == 401
     assert refused.json()["code"] == "Unauthenticated"
+
+
+def test_entitlement_reads_see_only_their_environments_customers(
+    api: httpx.Client, production_api: httpx.Client
+) -> None:
+    for method, path, body in SETUP:
+        assert api.request(method, path, json=body).status_code < 300, path
+    customer = "/api/v1/customers/{customer_id}/entitlements".format(**IDS)
+    params = {"featureId": IDS["feature_id"]}
+    assert api.get(f"{customer}/check", params=params).json()["data"]["isGranted"] is True
+    elsewhere = production_api.get(f"{customer}/check", params=params).json()["data"]
+    assert (elsewhere["isGranted"], elsewhere["accessDeniedReason"]) == (False, "CustomerNotFound")
+    assert production_api.get(customer).json()["data"] == {
+        "accessDeniedReason": "CustomerNotFound",
+        "entitlements": [],
+    }

@@ -12,7 +12,21 @@ from pactline.api import errors
 from pactline.api.idempotency import IdempotencyMiddleware
 from pactline.api.openapi import openapi_document
 from pactline.api.request_log import RequestLogMiddleware
-from pactline.api.routes import contracts, environment, features, health, products, webhooks
+from pactline.api.routes import (
+    addons,
+    contracts,
+    customers,
+    entitlements,
+    environment,
+    events,
+    features,
+    health,
+    plans,
+    products,
+    subscriptions,
+    usage,
+    webhooks,
+)
 from pactline.bootstrap import Container
 from pactline.jobs.outbox_relay import RelayLoop
 
@@ -49,11 +63,20 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     app.include_router(contracts.router)
     app.include_router(products.router)
     app.include_router(features.router)
+    app.include_router(plans.router)
+    app.include_router(addons.router)
+    app.include_router(customers.router)
+    app.include_router(entitlements.router)
+    app.include_router(subscriptions.router)
+    app.include_router(usage.router)
+    app.include_router(events.router)
+    # Innermost: entitlement checks the cache can answer skip routing (routes/entitlements.py).
+    app.add_middleware(entitlements.FastChecks)
     # Outermost first: every request gets an id before idempotency looks at it.
     app.add_middleware(
         IdempotencyMiddleware,
         container=lambda: container,
-        pure_paths=frozenset({"/api/v1/contracts/preview"}),
+        pure_paths=frozenset({"/api/v1/contracts/preview", "/api/v1/subscriptions/preview"}),
     )
     app.add_middleware(RequestLogMiddleware)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]

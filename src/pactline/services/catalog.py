@@ -27,6 +27,7 @@ from pactline.domain.errors import (
 )
 from pactline.domain.pagination import CreatedRange, Page, PageRequest
 from pactline.domain.tenancy import Principal
+from pactline.services.entitlements import EntitlementCache
 from pactline.services.events import record_event
 from pactline.services.ports import (
     Clock,
@@ -56,9 +57,12 @@ class NewFeature:
 
 
 class CatalogService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, cache: EntitlementCache | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._cache = cache or EntitlementCache(clock)  # told when features change
 
     # --- products -------------------------------------------------------------------------
 
@@ -169,6 +173,7 @@ class CatalogService:
             uow.features.add(feature)
             record_event(uow, caller.environment_id, "feature.created", {"id": new.id}, now)
             uow.commit()
+            self._cache.forget_environment(caller.environment_id)
             return feature
 
     def get_feature(self, caller: Principal, feature_id: str) -> Feature:
@@ -202,6 +207,7 @@ class CatalogService:
             validate_feature(updated)
             uow.features.update(updated)
             uow.commit()
+            self._cache.forget_environment(caller.environment_id)
             return updated
 
     def set_feature_archived(self, caller: Principal, feature_id: str, archived: bool) -> Feature:
@@ -212,6 +218,7 @@ class CatalogService:
             updated = replace(current, archived=archived, updated_at=self._clock.now())
             uow.features.update(updated)
             uow.commit()
+            self._cache.forget_environment(caller.environment_id)
             return updated
 
     def list_features(

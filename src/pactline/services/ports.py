@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Protocol
 
@@ -16,9 +17,28 @@ from pactline.domain.catalog import (
     Product,
     ProductStatus,
 )
+from pactline.domain.charges import PricingType
+from pactline.domain.customers import Customer, GrantStatus, PromotionalEntitlement
 from pactline.domain.events import DomainEvent
 from pactline.domain.idempotency import IdempotencyRecord, StoredResponse
+from pactline.domain.metering import (
+    DimensionValue,
+    MeterMatch,
+    RawEvent,
+    ResetPolicy,
+    Running,
+    UsageRecord,
+)
 from pactline.domain.pagination import CreatedRange, Page, PageRequest
+from pactline.domain.periods import Period
+from pactline.domain.plans import (
+    AddonVersion,
+    MigrationType,
+    Package,
+    PackageStatus,
+    PlanVersion,
+)
+from pactline.domain.subscriptions import Subscription, SubscriptionStatus
 from pactline.domain.tenancy import Account, ApiKey, Environment
 from pactline.domain.webhooks import AttemptOutcome, WebhookDelivery, WebhookEndpoint
 
@@ -142,6 +162,216 @@ class FeatureRepository(Protocol):
     ) -> Page[Feature]: ...
 
 
+@dataclass(frozen=True)
+class CustomerQuery:
+    email: str | None = None  # exact match
+    name: str | None = None  # exact match
+    created: CreatedRange = field(default_factory=CreatedRange)
+
+
+class CustomerRepository(Protocol):
+    def add(self, customer: Customer) -> None: ...
+    def get(self, environment_id: str, customer_id: str) -> Customer | None: ...
+    def update(self, customer: Customer) -> None: ...
+    def list(
+        self, environment_id: str, query: CustomerQuery, page: PageRequest
+    ) -> Page[Customer]: ...
+
+
+@dataclass(frozen=True)
+class PromotionalEntitlementQuery:
+    at: datetime  # the instant statuses are evaluated at
+    statuses: frozenset[GrantStatus] = frozenset()
+    created: CreatedRange = field(default_factory=CreatedRange)
+
+
+class PromotionalEntitlementRepository(Protocol):
+    def add(self, grant: PromotionalEntitlement) -> None: ...
+    def update(self, grant: PromotionalEntitlement) -> None: ...
+    def active_for(
+        self, environment_id: str, customer_id: str, at: datetime
+    ) -> Sequence[PromotionalEntitlement]:
+        """The customer's grants in force at `at` (at most one per feature), by feature id."""
+        ...
+
+    def list(
+        self,
+        environment_id: str,
+        customer_id: str,
+        query: PromotionalEntitlementQuery,
+        page: PageRequest,
+    ) -> Page[PromotionalEntitlement]: ...
+
+
+@dataclass(frozen=True)
+class PackageQuery:
+    """Plan and add-on list filters; `statuses` match what the list shows (see Package.status)."""
+
+    product_id: str | None = None
+    statuses: frozenset[PackageStatus] = frozenset()
+    created: CreatedRange = field(default_factory=CreatedRange)
+
+
+class PlanRepository(Protocol):
+    def add(self, plan: Package) -> None: ...
+    def get(self, environment_id: str, plan_id: str, for_update: bool = False) -> Package | None:
+        """`for_update` locks the plan's row until the unit of work ends (PostgreSQL)."""
+        ...
+
+    def update(self, plan: Package) -> None: ...
+    def list(
+        self, environment_id: str, query: PackageQuery, page: PageRequest
+    ) -> Page[Package]: ...
+    def add_version(self, version: PlanVersion) -> None: ...
+    def get_version(
+        self, environment_id: str, plan_id: str, version_number: int
+    ) -> PlanVersion | None: ...
+    def latest_published(self, environment_id: str, plan_id: str) -> PlanVersion | None:
+        """The version new subscriptions get (None: never published); archived plans too."""
+        ...
+
+    def update_version(self, version: PlanVersion) -> None: ...
+    def delete_version(self, environment_id: str, plan_id: str, version_number: int) -> None: ...
+
+
+class AddonRepository(Protocol):
+    def add(self, addon: Package) -> None: ...
+    def get(
+        self, environment_id: str, addon_id: str, for_update: bool = False
+    ) -> Package | None: ...
+    def update(self, addon: Package) -> None: ...
+    def list(
+        self, environment_id: str, query: PackageQuery, page: PageRequest
+    ) -> Page[Package]: ...
+    def add_version(self, version: AddonVersion) -> None: ...
+    def get_version(
+        self, environment_id: str, addon_id: str, version_number: int
+    ) -> AddonVersion | None: ...
+    def latest_published(self, environment_id: str, addon_id: str) -> AddonVersion | None: ...
+    def update_version(self, version: AddonVersion) -> None: ...
+    def delete_version(self, environment_id: str, addon_id: str, version_number: int) -> None: ...
+
+
+class UsageRepository(Protocol):
+    """Reported usage and raw events, stored with the running state that makes reads cheap."""
+
+    def lock_series(self, environment_id: str, keys: Collection[tuple[str, str]]) -> None:
+        """Serialise writers of these (customer, feature) series until the unit of work ends."""
+        ...
+
+    def lock_event_keys(self, environment_id: str, keys: Collection[tuple[str, str]]) -> None:
+        """Serialise writers of these (customer, idempotency key) raw events, likewise."""
+        ...
+
+    def records_with_keys(
+        self, environment_id: str, keys: Collection[str]
+    ) -> Sequence[UsageRecord]:
+        """Stored records holding one of these idempotency keys (any customer or feature)."""
+        ...
+
+    def release_keys(self, environment_id: str, record_ids: Sequence[str]) -> None:
+        """Free the idempotency keys of these records (their dedup window is over)."""
+        ...
+
+    def append(self, records: Sequence[UsageRecord]) -> Mapping[tuple[str, str], Running]:
+        """Store new records of locked series; each series' reported state after them."""
+        ...
+
+    def events_with_keys(
+        self, environment_id: str, keys: Collection[str]
+    ) -> Sequence[RawEvent]: ...
+
+    def release_event_keys(self, environment_id: str, event_ids: Sequence[str]) -> None: ...
+    def append_events(self, events: Sequence[RawEvent], matches: Sequence[MeterMatch]) -> None:
+        """Store new events, and their matches of locked series."""
+        ...
+
+    def current(
+        self, environment_id: str, customer_id: str, feature: Feature, window: Period | None
+    ) -> Decimal:
+        """Usage of the feature in `window` (None: all time); FLUCTUATING features ignore it."""
+        ...
+
+    def current_many(
+        self,
+        environment_id: str,
+        asks: Mapping[tuple[str, str], tuple[Feature, Period | None]],
+        known: Mapping[tuple[str, str], Running] | None = None,
+    ) -> dict[tuple[str, str], Decimal]:
+        """`current` of many (customer, feature) series in a few batched reads; `known`: their
+        latest reported states when already at hand (from `append`)."""
+        ...
+
+    def records_between(
+        self,
+        environment_id: str,
+        customer_id: str,
+        feature_id: str,
+        start: datetime | None,
+        end: datetime,
+        resource_id: str | None = None,
+    ) -> Sequence[UsageRecord]:
+        """Records with `start <= occurred_at < end`, in series order."""
+        ...
+
+    def matches_between(
+        self,
+        environment_id: str,
+        customer_id: str,
+        feature_id: str,
+        start: datetime | None,
+        end: datetime,
+        resource_id: str | None = None,
+    ) -> Sequence[tuple[MeterMatch, Mapping[str, DimensionValue]]]:
+        """Meter matches in the range, in series order, with their events' dimensions."""
+        ...
+
+
+@dataclass(frozen=True)
+class SubscriptionQuery:
+    """Subscription list filters; `statuses` are derived at the instant `at`."""
+
+    at: datetime
+    customer_id: str | None = None
+    plan_id: str | None = None
+    pricing_types: frozenset[PricingType] = frozenset()
+    statuses: frozenset[SubscriptionStatus] = frozenset()
+    created: CreatedRange = field(default_factory=CreatedRange)
+
+
+class SubscriptionRepository(Protocol):
+    def add(self, subscription: Subscription) -> None: ...
+    def get(
+        self, environment_id: str, subscription_id: str, for_update: bool = False
+    ) -> Subscription | None: ...
+    def update(self, subscription: Subscription) -> None: ...
+    def for_customer(self, environment_id: str, customer_id: str) -> Sequence[Subscription]:
+        """All the customer's subscriptions, ended or not, oldest first."""
+        ...
+
+    def active_for_customer(
+        self, environment_id: str, customer_id: str, at: datetime
+    ) -> list[Subscription]:
+        """The customer's subscriptions granting entitlements at `at` (ACTIVE or IN_TRIAL)."""
+        ...
+
+    def live_on_plan(
+        self, environment_id: str, plan_id: str, at: datetime
+    ) -> Sequence[Subscription]:
+        """Subscriptions to the plan that have not ended at `at`."""
+        ...
+
+    def live_with_addon(
+        self, environment_id: str, addon_id: str, at: datetime
+    ) -> Sequence[Subscription]:
+        """Subscriptions holding the add-on that have not ended at `at`."""
+        ...
+
+    def list(
+        self, environment_id: str, query: SubscriptionQuery, page: PageRequest
+    ) -> Page[Subscription]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository: ...
@@ -170,6 +400,24 @@ class UnitOfWork(Protocol):
     @property
     def features(self) -> FeatureRepository: ...
 
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def promotional_entitlements(self) -> PromotionalEntitlementRepository: ...
+
+    @property
+    def plans(self) -> PlanRepository: ...
+
+    @property
+    def addons(self) -> AddonRepository: ...
+
+    @property
+    def usage(self) -> UsageRepository: ...
+
+    @property
+    def subscriptions(self) -> SubscriptionRepository: ...
+
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
         self,
@@ -182,6 +430,24 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+class ResetPolicies(Protocol):
+    """When a customer's usage of a feature resets (from its subscription's entitlement)."""
+
+    def __call__(
+        self, uow: UnitOfWork, environment_id: str, customer_id: str, feature: Feature, at: datetime
+    ) -> ResetPolicy | None:
+        """None when no entitlement sets a reset period or a start (usage counts all time)."""
+        ...
+
+
+class PublishListener(Protocol):
+    """Told inside the publishing unit of work that a plan or add-on version was published."""
+
+    def __call__(
+        self, uow: UnitOfWork, package: Package, migration: MigrationType, at: datetime
+    ) -> None: ...
 
 
 class WebhookSender(Protocol):

@@ -8,13 +8,20 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from pactline.adapters.db.repositories.catalog import SqlFeatureRepository, SqlProductRepository
+from pactline.adapters.db.repositories.customers import (
+    SqlCustomerRepository,
+    SqlPromotionalEntitlementRepository,
+)
 from pactline.adapters.db.repositories.idempotency import SqlIdempotencyRepository
 from pactline.adapters.db.repositories.outbox import SqlOutboxRepository
+from pactline.adapters.db.repositories.plans import SqlAddonRepository, SqlPlanRepository
+from pactline.adapters.db.repositories.subscriptions import SqlSubscriptionRepository
 from pactline.adapters.db.repositories.tenancy import (
     SqlAccountRepository,
     SqlApiKeyRepository,
     SqlEnvironmentRepository,
 )
+from pactline.adapters.db.repositories.usage import SqlUsageRepository
 from pactline.adapters.db.repositories.webhooks import (
     SqlWebhookDeliveryRepository,
     SqlWebhookEndpointRepository,
@@ -37,6 +44,12 @@ class SqlUnitOfWork:
         self.webhook_deliveries = SqlWebhookDeliveryRepository(session)
         self.products = SqlProductRepository(session)
         self.features = SqlFeatureRepository(session)
+        self.customers = SqlCustomerRepository(session)
+        self.promotional_entitlements = SqlPromotionalEntitlementRepository(session)
+        self.plans = SqlPlanRepository(session)
+        self.addons = SqlAddonRepository(session)
+        self.usage = SqlUsageRepository(session)
+        self.subscriptions = SqlSubscriptionRepository(session)
         return self
 
     def __exit__(
