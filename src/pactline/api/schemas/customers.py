@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from pactline.api.envelope import CamelModel, OutModel
 from pactline.api.filters import parse_instant
+from pactline.api.schemas.exact_numbers import as_number
 from pactline.domain.customers import Customer, GrantPeriod, GrantRequest
 from pactline.domain.entitlements import ResetAnchor, ResetPeriod
 from pactline.domain.errors import FieldProblem, InvalidArgument
@@ -267,7 +267,7 @@ class GrantOut(OutModel):
             start_date=grant.start_at,
             end_date=grant.end_at,
             is_visible=grant.is_visible,
-            usage_limit=None if value.usage_limit is None else _number(value.usage_limit),
+            usage_limit=None if value.usage_limit is None else as_number(value.usage_limit),
             has_unlimited_usage=value.has_unlimited_usage,
             has_soft_limit=value.has_soft_limit,
             enum_values=None if value.enum_values is None else sorted(value.enum_values),
@@ -279,8 +279,3 @@ class GrantOut(OutModel):
             created_at=grant.created_at,
             updated_at=grant.updated_at,
         )
-
-
-def _number(value: Decimal) -> int | float:
-    """A JSON number from an exact decimal: an integer when it is whole."""
-    return int(value) if value == value.to_integral_value() else float(value)

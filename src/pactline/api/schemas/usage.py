@@ -11,6 +11,7 @@ from pydantic import BeforeValidator
 
 from pactline.api.envelope import CamelModel, OutModel
 from pactline.api.filters import parse_instant
+from pactline.api.schemas.exact_numbers import as_number
 from pactline.domain.errors import InvalidArgument
 from pactline.domain.metering import UpdateBehavior
 from pactline.services.usage import EventReport, EventsReceipt, ReportedUsage, UsageReport
@@ -30,11 +31,6 @@ def _instant(value: Any) -> Any:
 Instant = Annotated[datetime, BeforeValidator(_instant)]
 Dimensions = dict[str, str | bool | int | float]
 Number = int | float
-
-
-def number(value: Decimal) -> Number:
-    """A JSON number from an exact decimal (an integer when whole), converted at the edge."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 class UsageIn(CamelModel):
@@ -89,8 +85,8 @@ class UsageOut(OutModel):
             customer_id=record.customer_id,
             feature_id=record.feature_id,
             timestamp=record.occurred_at,
-            value=number(record.value),
-            current_usage=number(reported.current_usage),
+            value=as_number(record.value),
+            current_usage=as_number(reported.current_usage),
             next_reset_date=None if period is None else period.end,
             resource_id=record.resource_id,
             usage_period_start=None if period is None else period.start,
@@ -169,7 +165,9 @@ class UsageHistoryOut(OutModel):
             series=[
                 SeriesOut(
                     points=[
-                        PointOut(is_reset_point=p.is_reset, timestamp=p.at, value=number(p.value))
+                        PointOut(
+                            is_reset_point=p.is_reset, timestamp=p.at, value=as_number(p.value)
+                        )
                         for p in s.points
                     ],
                     tags=[TagOut(key=k, value=v) for k, v in s.tags],
