@@ -1,0 +1,3 @@
+"""Legal entities, contracts, their amendment history and orders."""
+
+__all__: list[str] = []
