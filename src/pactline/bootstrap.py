@@ -16,6 +16,7 @@ from pactline.config import Settings
 from pactline.services.addons import AddonService
 from pactline.services.catalog import CatalogService
 from pactline.services.customers import CustomerService
+from pactline.services.entitlement_changes import ChangeFollower
 from pactline.services.entitlements import EntitlementCache, EntitlementService
 from pactline.services.idempotency import IdempotencyService
 from pactline.services.plans import PlanService
@@ -45,6 +46,7 @@ class Container:
     usage: UsageService = field(init=False)
     subscriptions: SubscriptionService = field(init=False)
     entitlements: EntitlementService = field(init=False)
+    entitlement_changes: ChangeFollower = field(init=False)
     relay: WebhookRelay = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,6 +59,7 @@ class Container:
             self.settings.entitlement_cache_max_usage,
         )
         self.entitlements = EntitlementService(self.uow, self.clock, cache)
+        self.entitlement_changes = ChangeFollower(self.uow, self.clock, cache)
         self.tenancy = TenancyService(self.uow, self.clock)
         self.idempotency = IdempotencyService(self.uow, self.clock)
         self.webhooks = WebhookEndpointService(self.uow, self.clock)

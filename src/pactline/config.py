@@ -24,9 +24,13 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     worker_interval_seconds: float = Field(default=2.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
-    # How long a server trusts its cached entitlements and usage for changes made by other
-    # processes (its own changes show at once); 0 disables the cache. See ADR 0007.
-    entitlement_cache_seconds: float = Field(default=5.0, ge=0)
+    # How long a server keeps cached entitlements and usage. Its own changes show at once and
+    # other processes' changes within the change-feed poll interval; the TTL only bounds what
+    # the feed cannot tell (ADR 0007). 0 disables the cache.
+    entitlement_cache_seconds: float = Field(default=300.0, ge=0)
+    entitlement_change_poll_seconds: float = Field(default=0.5, gt=0)
+    # How long the check endpoints trust an API key they authenticated (revocations show then).
+    api_key_cache_seconds: float = Field(default=5.0, ge=0)
     entitlement_cache_max_customers: int = Field(default=20_000, ge=1)
     entitlement_cache_max_usage: int = Field(default=200_000, ge=1)
 

@@ -28,6 +28,7 @@ from pactline.api.routes import (
     webhooks,
 )
 from pactline.bootstrap import Container
+from pactline.jobs.entitlement_changes import ChangeFollowLoop
 from pactline.jobs.outbox_relay import RelayLoop
 
 
@@ -38,13 +39,19 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         loop = RelayLoop(container) if embedded else None
-        if loop is not None:
-            loop.start()
+        # Other processes' entitlement changes reach this server's cache through the feed.
+        follow = (
+            ChangeFollowLoop(container) if container.settings.entitlement_cache_seconds else None
+        )
+        for job in (loop, follow):
+            if job is not None:
+                job.start()
         try:
             yield
         finally:
-            if loop is not None:
-                loop.stop()
+            for job in (follow, loop):
+                if job is not None:
+                    job.stop()
 
     app = FastAPI(
         title="pactline",

@@ -76,7 +76,7 @@ class CustomerEntitlements:
     denied: DeniedReason | None  # one of CUSTOMER_REASONS, or None
     entitlements: Mapping[str, Effective]  # by feature id
     timezone: str = "UTC"
-    changes_at: datetime | None = None  # the first instant a source stops granting
+    changes_at: datetime | None = None  # the first instant a source stops (or starts) granting
 
 
 def resolve(

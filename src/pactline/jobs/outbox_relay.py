@@ -24,6 +24,7 @@ def run_pass(container: Container) -> None:
                 },
             )
         container.idempotency.purge_expired()
+        container.entitlement_changes.purge()
     except Exception:
         logger.exception("relay pass failed; will retry")
 

@@ -19,6 +19,7 @@ from pactline.domain.catalog import (
     validate_feature,
     validate_id,
 )
+from pactline.domain.entitlement_changes import EntitlementChange
 from pactline.domain.errors import (
     DuplicatedEntityNotAllowed,
     EntityNotFound,
@@ -172,6 +173,7 @@ class CatalogService:
                 raise DuplicatedEntityNotAllowed("Feature", new.id)
             uow.features.add(feature)
             record_event(uow, caller.environment_id, "feature.created", {"id": new.id}, now)
+            self._cache.note(uow, EntitlementChange.environment(caller.environment_id))
             uow.commit()
             self._cache.forget_environment(caller.environment_id)
             return feature
@@ -206,6 +208,7 @@ class CatalogService:
             updated = replace(current, **changes, updated_at=self._clock.now())
             validate_feature(updated)
             uow.features.update(updated)
+            self._cache.note(uow, EntitlementChange.environment(caller.environment_id))
             uow.commit()
             self._cache.forget_environment(caller.environment_id)
             return updated
@@ -217,6 +220,7 @@ class CatalogService:
                 return current
             updated = replace(current, archived=archived, updated_at=self._clock.now())
             uow.features.update(updated)
+            self._cache.note(uow, EntitlementChange.environment(caller.environment_id))
             uow.commit()
             self._cache.forget_environment(caller.environment_id)
             return updated

@@ -17,6 +17,7 @@ from pactline.domain.customers import (
     grant_end,
     grant_problems,
 )
+from pactline.domain.entitlement_changes import EntitlementChange
 from pactline.domain.errors import (
     DuplicatedEntityNotAllowed,
     EntityNotFound,
@@ -110,6 +111,7 @@ class CustomerService:
                 raise DuplicatedEntityNotAllowed("Customer", new.id)
             uow.customers.add(customer)
             record_event(uow, caller.environment_id, "customer.created", {"id": new.id}, now)
+            self._cache.note(uow, EntitlementChange.customer(caller.environment_id, new.id))
             uow.commit()
             self._cache.forget_customer(caller.environment_id, new.id)
             return customer
@@ -144,6 +146,7 @@ class CustomerService:
                 {"id": customer_id, "fields": sorted(_api_name(name) for name in changes)},
                 now,
             )
+            self._cache.note(uow, EntitlementChange.customer(caller.environment_id, customer_id))
             uow.commit()
             self._cache.forget_customer(caller.environment_id, customer_id)
             return updated
@@ -159,6 +162,7 @@ class CustomerService:
             uow.customers.update(updated)
             event = "customer.archived" if archived else "customer.unarchived"
             record_event(uow, caller.environment_id, event, {"id": customer_id}, now)
+            self._cache.note(uow, EntitlementChange.customer(caller.environment_id, customer_id))
             uow.commit()
             self._cache.forget_customer(caller.environment_id, customer_id)
             return updated
@@ -219,6 +223,7 @@ class CustomerService:
                     now,
                 )
                 granted.append(GrantView(grant, grant.status(now)))
+            self._cache.note(uow, EntitlementChange.customer(caller.environment_id, customer_id))
             uow.commit()
             self._cache.forget_customer(caller.environment_id, customer_id)
             return granted
@@ -249,6 +254,7 @@ class CustomerService:
                 {"id": revoked.id, "customerId": customer_id, "featureId": feature_id},
                 now,
             )
+            self._cache.note(uow, EntitlementChange.customer(caller.environment_id, customer_id))
             uow.commit()
             self._cache.forget_customer(caller.environment_id, customer_id)
             return GrantView(revoked, revoked.status(now))

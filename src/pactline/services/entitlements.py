@@ -10,15 +10,17 @@ after `ttl_seconds` (see docs/adr/0007-entitlement-cache.md). Both maps are LRU-
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from pactline.domain.catalog import Feature
 from pactline.domain.customers import Customer
+from pactline.domain.entitlement_changes import ChangeScope, EntitlementChange
 from pactline.domain.entitlement_check import (
     CheckResult,
     CustomerEntitlements,
@@ -35,7 +37,7 @@ from pactline.domain.subscriptions import granted_values
 from pactline.domain.tenancy import Principal
 from pactline.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
-DEFAULT_TTL_SECONDS = 5.0
+DEFAULT_TTL_SECONDS = 300.0
 DEFAULT_MAX_CUSTOMERS = 20_000
 DEFAULT_MAX_USAGE = 200_000
 _STRIPES = 1024  # invalidation stamps are kept per stripe of keys, not per key
@@ -104,8 +106,24 @@ class EntitlementCache:
         self._generations: dict[str, int] = {}
         self._customer_stamps = [0] * _STRIPES
         self._usage_stamps = [0] * _STRIPES
+        # Names this process in the change feed, so that it skips its own changes there.
+        self.origin = secrets.token_hex(8)
 
     # --- invalidation (called by the services that commit changes) ---------------------------
+
+    def note(self, uow: UnitOfWork, change: EntitlementChange) -> None:
+        """Write `change` to the feed in the unit of work of the change, for other processes.
+        This process forgets it itself, after the commit."""
+        uow.entitlement_changes.add([change], self.origin, self._clock.now())
+
+    def apply(self, change: EntitlementChange) -> None:
+        """Forget what a change made by another process invalidates."""
+        if change.scope is ChangeScope.ENVIRONMENT:
+            self.forget_environment(change.environment_id)
+        elif change.scope is ChangeScope.CUSTOMER and change.customer_id is not None:
+            self.forget_customer(change.environment_id, change.customer_id)
+        elif change.scope is ChangeScope.USAGE:
+            self.forget_usage(change.environment_id, change.series)
 
     def forget_customer(self, environment_id: str, customer_id: str) -> None:
         """The customer's entitlements changed (subscription, grant, archive, timezone)."""
@@ -455,7 +473,16 @@ class EntitlementService:
             feature = catalog.feature(feature_id)
             if feature is not None:
                 features[feature_id] = feature
-        return resolve(grants, features, timezone)
+        state = resolve(grants, features, timezone)
+        # A source that starts later changes the answer then: the entry must not outlive it.
+        starts = [
+            uow.subscriptions.next_start(env, customer.id, now),
+            uow.promotional_entitlements.next_start(env, customer.id, now),
+        ]
+        if state.changes_at is not None:
+            starts.append(state.changes_at)
+        changes_at = min((start for start in starts if start is not None), default=None)
+        return replace(state, changes_at=changes_at)
 
     def _usage(
         self,

@@ -15,6 +15,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pactline.domain.catalog import Feature, ProductStatus, validate_id
 from pactline.domain.charges import Charge, PricingSpec, build_charges
+from pactline.domain.entitlement_changes import EntitlementChange
 from pactline.domain.errors import (
     DuplicatedEntityNotAllowed,
     EntityNotFound,
@@ -199,6 +200,7 @@ class PackageService(Generic[V]):
             package = self._load(uow, caller, package_id, for_update=True)
             self._writable(package)
             _, task_id = self._publish_in(uow, package, migration, self._clock.now())
+            self._cache.note(uow, EntitlementChange.environment(caller.environment_id))
             uow.commit()
             self._cache.forget_environment(caller.environment_id)
             return task_id

@@ -19,6 +19,7 @@ from pactline.domain.catalog import (
 )
 from pactline.domain.charges import PricingType
 from pactline.domain.customers import Customer, GrantStatus, PromotionalEntitlement
+from pactline.domain.entitlement_changes import EntitlementChange, FedChange
 from pactline.domain.events import DomainEvent
 from pactline.domain.idempotency import IdempotencyRecord, StoredResponse
 from pactline.domain.metering import (
@@ -194,6 +195,10 @@ class PromotionalEntitlementRepository(Protocol):
         """The customer's grants in force at `at` (at most one per feature), by feature id."""
         ...
 
+    def next_start(self, environment_id: str, customer_id: str, after: datetime) -> datetime | None:
+        """The earliest start after `after` of the customer's grants not revoked."""
+        ...
+
     def list(
         self,
         environment_id: str,
@@ -355,6 +360,10 @@ class SubscriptionRepository(Protocol):
         """The customer's subscriptions granting entitlements at `at` (ACTIVE or IN_TRIAL)."""
         ...
 
+    def next_start(self, environment_id: str, customer_id: str, after: datetime) -> datetime | None:
+        """The earliest start after `after` of the customer's subscriptions not canceled."""
+        ...
+
     def live_on_plan(
         self, environment_id: str, plan_id: str, at: datetime
     ) -> Sequence[Subscription]:
@@ -370,6 +379,18 @@ class SubscriptionRepository(Protocol):
     def list(
         self, environment_id: str, query: SubscriptionQuery, page: PageRequest
     ) -> Page[Subscription]: ...
+
+
+class EntitlementChangeRepository(Protocol):
+    """The feed of entitlement changes other processes must forget (ADR 0007)."""
+
+    def add(self, changes: Sequence[EntitlementChange], origin: str, at: datetime) -> None: ...
+    def last_seq(self) -> int: ...
+    def after(self, seq: int, limit: int) -> list[FedChange]:
+        """Changes with a higher position than `seq`, in order, at most `limit`."""
+        ...
+
+    def purge(self, before: datetime) -> int: ...
 
 
 class UnitOfWork(Protocol):
@@ -417,6 +438,9 @@ class UnitOfWork(Protocol):
 
     @property
     def subscriptions(self) -> SubscriptionRepository: ...
+
+    @property
+    def entitlement_changes(self) -> EntitlementChangeRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

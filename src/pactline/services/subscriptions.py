@@ -15,6 +15,7 @@ from typing import Any
 from pactline.domain.catalog import Feature, validate_id
 from pactline.domain.charges import DEFAULT_CURRENCY, PricingType
 from pactline.domain.currency import UnknownCurrency, currency
+from pactline.domain.entitlement_changes import EntitlementChange
 from pactline.domain.errors import (
     DuplicatedEntityNotAllowed,
     EntityNotFound,
@@ -196,6 +197,7 @@ class SubscriptionService:
             )
             if not subscription.awaiting_payment:
                 _replace_others(uow, subscription, now)
+            self._cache.note(uow, EntitlementChange.customer(env, subscription.customer_id))
             uow.commit()
             self._cache.forget_customer(env, subscription.customer_id)
             return _view(uow, subscription, now)
@@ -252,6 +254,9 @@ class SubscriptionService:
                 {"id": subscription_id, "changes": sorted(CHANGES[k] for k in changes)},
                 now,
             )
+            self._cache.note(
+                uow, EntitlementChange.customer(caller.environment_id, updated.customer_id)
+            )
             uow.commit()
             self._cache.forget_customer(caller.environment_id, updated.customer_id)
             return _view(uow, updated, now)
@@ -290,6 +295,9 @@ class SubscriptionService:
                     },
                     now,
                 )
+                self._cache.note(
+                    uow, EntitlementChange.customer(caller.environment_id, updated.customer_id)
+                )
                 uow.commit()
                 self._cache.forget_customer(caller.environment_id, updated.customer_id)
             return _view(uow, updated, now)
@@ -313,6 +321,9 @@ class SubscriptionService:
             uow.subscriptions.update(paid)
             record_event(uow, caller.environment_id, "subscription.paid", {"id": paid.id}, now)
             _replace_others(uow, paid, now)
+            self._cache.note(
+                uow, EntitlementChange.customer(caller.environment_id, paid.customer_id)
+            )
             uow.commit()
             self._cache.forget_customer(caller.environment_id, paid.customer_id)
             return subscription_id
@@ -337,6 +348,9 @@ class SubscriptionService:
             moved = _moved(uow, current, latest, pinned, now)
             uow.subscriptions.update(moved)
             _migrated_event(uow, current, moved, now)
+            self._cache.note(
+                uow, EntitlementChange.customer(caller.environment_id, moved.customer_id)
+            )
             uow.commit()
             self._cache.forget_customer(caller.environment_id, moved.customer_id)
             return _view(uow, moved, now)

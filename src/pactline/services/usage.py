@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from pactline.domain.catalog import Feature, MeterType
+from pactline.domain.entitlement_changes import EntitlementChange
 from pactline.domain.errors import EntityNotFound, FieldProblem, InvalidArgument
 from pactline.domain.metering import (
     IDEMPOTENCY_WINDOW,
@@ -172,6 +173,7 @@ class UsageService:
                 outcomes.append((record, False))
             after = uow.usage.append(new)
             states = self._series_now(uow, environment_id, outcomes, features, after, now)
+            self._cache.note(uow, EntitlementChange.usage(environment_id, states))
             uow.commit()
         for (customer_id, feature_id), (_, window, current) in states.items():  # read-your-writes
             self._cache.usage_reported(environment_id, customer_id, feature_id, window, current)
@@ -303,8 +305,10 @@ class UsageService:
             matches = list(_meter_matches(new, _event_meters(uow, environment_id)))
             uow.usage.lock_series(environment_id, {(m.customer_id, m.feature_id) for m in matches})
             uow.usage.append_events(new, matches)
+            series = {(m.customer_id, m.feature_id) for m in matches}
+            self._cache.note(uow, EntitlementChange.usage(environment_id, series))
             uow.commit()
-        self._cache.forget_usage(environment_id, {(m.customer_id, m.feature_id) for m in matches})
+        self._cache.forget_usage(environment_id, series)
         return EventsReceipt(len(new), len(events) - len(new), len(matches))
 
     # --- history ----------------------------------------------------------------------------

@@ -120,6 +120,12 @@ class Repo:
         self._read("active_for")
         return [g for g in self._store.grants if g.customer_id == customer_id and g.is_active(at)]
 
+    def next_start(self, environment_id: str, customer_id: str, after: datetime) -> Any:
+        self._read("next_start")
+        held = self._store.subscriptions if self._name == "subscriptions" else self._store.grants
+        starts = [h.start_at for h in held if h.customer_id == customer_id and h.start_at > after]
+        return min(starts, default=None)
+
     # usage
     def current(
         self, environment_id: str, customer_id: str, feature: Feature, window: Period | None
@@ -282,6 +288,19 @@ def test_an_entry_expires_when_a_grant_in_it_ends(
     assert service.check(CALLER, "acme", "sso").is_granted is True
     clock.advance(timedelta(seconds=2))  # within the TTL, but the grant is over
     assert service.check(CALLER, "acme", "sso").reason is DeniedReason.NO_ACTIVE_SUBSCRIPTION
+
+
+def test_an_entry_expires_when_a_subscription_starts(
+    service: EntitlementService, store: Store, clock: SettableClock
+) -> None:
+    store.subscriptions = [subscription("acme", start_at=T0 + timedelta(seconds=3))]
+    assert service.check(CALLER, "acme", "sso").reason is DeniedReason.NO_ACTIVE_SUBSCRIPTION
+    clock.advance(timedelta(seconds=2))
+    assert service.check(CALLER, "acme", "sso").reason is DeniedReason.NO_ACTIVE_SUBSCRIPTION
+    assert store.reads["subscriptions.active_for_customer"] == 1  # still the cached answer
+    clock.advance(timedelta(seconds=1))  # within the TTL, but the subscription has started
+    assert service.check(CALLER, "acme", "sso").is_granted is True
+    assert store.reads["subscriptions.active_for_customer"] == 2
 
 
 def test_a_check_after_a_usage_report_sees_it_without_reading_usage(

@@ -12,6 +12,7 @@ from pactline.adapters.db.repositories.customers import (
     SqlCustomerRepository,
     SqlPromotionalEntitlementRepository,
 )
+from pactline.adapters.db.repositories.entitlement_changes import SqlEntitlementChangeRepository
 from pactline.adapters.db.repositories.idempotency import SqlIdempotencyRepository
 from pactline.adapters.db.repositories.outbox import SqlOutboxRepository
 from pactline.adapters.db.repositories.plans import SqlAddonRepository, SqlPlanRepository
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.addons = SqlAddonRepository(session)
         self.usage = SqlUsageRepository(session)
         self.subscriptions = SqlSubscriptionRepository(session)
+        self.entitlement_changes = SqlEntitlementChangeRepository(session)
         return self
 
     def __exit__(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -81,7 +81,9 @@ async def reader(
     if principal is None:
         principal = await run_in_threadpool(app.tenancy.authenticate, x_api_key)
         if key_hash is not None:
-            known.put(key_hash, principal, now + app.entitlements.cache.ttl)
+            known.put(
+                key_hash, principal, now + timedelta(seconds=app.settings.api_key_cache_seconds)
+            )
     request.state.principal = principal
     return principal
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from pactline.adapters.db.pagination import keyset_page
@@ -80,6 +80,16 @@ class SqlPromotionalEntitlementRepository:
             .order_by(PromotionalEntitlementRow.feature_id, PromotionalEntitlementRow.start_at)
         )
         return [_grant(row) for row in self._session.scalars(statement)]
+
+    def next_start(self, environment_id: str, customer_id: str, after: datetime) -> datetime | None:
+        statement = select(func.min(PromotionalEntitlementRow.start_at)).where(
+            PromotionalEntitlementRow.environment_id == environment_id,
+            PromotionalEntitlementRow.customer_id == customer_id,
+            PromotionalEntitlementRow.start_at > after,
+            _in_force(after),
+        )
+        found: datetime | None = self._session.scalar(statement)
+        return found
 
     def list(
         self,

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, not_, or_, select
+from sqlalchemy import ColumnElement, and_, delete, false, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -90,6 +90,16 @@ class SqlSubscriptionRepository:
                 _status_condition(SubscriptionStatus.IN_TRIAL, at),
             ),
         )
+
+    def next_start(self, environment_id: str, customer_id: str, after: datetime) -> datetime | None:
+        statement = select(func.min(S.start_at)).where(
+            S.environment_id == environment_id,
+            S.customer_id == customer_id,
+            S.start_at > after,
+            _live(after),
+        )
+        found: datetime | None = self._session.scalar(statement)
+        return found
 
     def live_on_plan(self, environment_id: str, plan_id: str, at: datetime) -> list[Subscription]:
         return self._select(S.environment_id == environment_id, S.plan_id == plan_id, _live(at))
