@@ -67,7 +67,10 @@ class Container:
         self.customers = CustomerService(self.uow, self.clock, cache)
         self.plans = PlanService(self.uow, self.clock, on_publish=follow_publish, cache=cache)
         self.addons = AddonService(self.uow, self.clock, on_publish=follow_publish, cache=cache)
-        self.usage = UsageService(self.uow, self.clock, cache=cache)
+        # Usage is counted in the windows the customer's entitlements reset on, as checks are.
+        self.usage = UsageService(
+            self.uow, self.clock, reset_policies=self.entitlements.reset_policy, cache=cache
+        )
         self.subscriptions = SubscriptionService(self.uow, self.clock, cache)
         self.relay = WebhookRelay(
             self.uow,

@@ -236,6 +236,28 @@ def test_usage_over_the_limit_denies_and_a_new_period_grants_again(
     )
 
 
+def test_usage_reports_and_history_count_in_the_window_checks_use(
+    api: httpx.Client, clock: SettableClock
+) -> None:
+    setup_catalog(api)
+    subscribe(api)  # pro: 100 calls a month from the subscription's start, 2026-01-15T09:30Z
+    report(api, "calls", 30)
+    clock.advance(timedelta(days=31))  # 2026-02-15T09:30Z
+    usage = {"customerId": "acme", "featureId": "calls", "value": 5}
+    reported = ok(api.post("/api/v1/usage", json={"usages": [usage]}), 201)[0]
+
+    assert (
+        reported["currentUsage"],
+        reported["usagePeriodStart"],
+        reported["usagePeriodEnd"],
+        reported["nextResetDate"],
+    ) == (5, "2026-02-15T09:30:00Z", "2026-03-15T09:30:00Z", "2026-03-15T09:30:00Z")
+    assert check(api, featureId="calls")["currentUsage"] == 5
+    params = {"startDate": "2026-02-14", "endDate": "2026-02-16"}
+    history = ok(api.get("/api/v1/usage/acme/history/calls", params=params))
+    assert history["markers"] == [{"timestamp": "2026-02-15T09:30:00Z", "type": "PERIODIC_RESET"}]
+
+
 def test_a_check_right_after_a_usage_report_sees_it(api: httpx.Client) -> None:
     setup_catalog(api)
     subscribe(api)
