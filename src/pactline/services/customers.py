@@ -184,7 +184,8 @@ class CustomerService:
         """
         now = self._clock.now()
         with self._uow() as uow:
-            customer = _customer(uow, caller, customer_id)
+            # Locked: a concurrent grant waits, then replaces this one instead of joining it.
+            customer = _customer(uow, caller, customer_id, for_update=True)
             _grant_request_problems(uow, caller, requests, now)
             in_force = {
                 g.feature_id: g
@@ -327,8 +328,10 @@ def _api_name(attribute: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def _customer(uow: UnitOfWork, caller: Principal, customer_id: str) -> Customer:
-    customer = uow.customers.get(caller.environment_id, customer_id)
+def _customer(
+    uow: UnitOfWork, caller: Principal, customer_id: str, for_update: bool = False
+) -> Customer:
+    customer = uow.customers.get(caller.environment_id, customer_id, for_update)
     if customer is None:
         raise EntityNotFound("Customer", customer_id)
     return customer

@@ -172,7 +172,13 @@ class CustomerQuery:
 
 class CustomerRepository(Protocol):
     def add(self, customer: Customer) -> None: ...
-    def get(self, environment_id: str, customer_id: str) -> Customer | None: ...
+    def get(
+        self, environment_id: str, customer_id: str, for_update: bool = False
+    ) -> Customer | None:
+        """The customer; `for_update` holds a lock on it until the unit of work ends, so that
+        changes to the customer's subscriptions and grants are made one after another."""
+        ...
+
     def update(self, customer: Customer) -> None: ...
     def list(
         self, environment_id: str, query: CustomerQuery, page: PageRequest

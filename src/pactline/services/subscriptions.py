@@ -488,7 +488,8 @@ def _build(
 ) -> Subscription:
     """The subscription `new` asks for, or InvalidArgument naming every problem."""
     env = caller.environment_id
-    customer = uow.customers.get(env, new.customer_id)
+    # Locked: a concurrent provision for the customer waits, then sees this one.
+    customer = uow.customers.get(env, new.customer_id, for_update=True)
     if customer is None:
         raise EntityNotFound("Customer", new.customer_id)
     plan = uow.plans.get(env, new.plan_id)
@@ -785,3 +786,43 @@ __all__ = [
     "follow_publish",
     "plan_chain",
 ]
+
+
+def provision_in(
+    uow: UnitOfWork, caller: Principal, new: NewSubscription, now: datetime
+) -> SubscriptionView:
+    """Provision inside the caller's unit of work, as `SubscriptionService.provision` does, for
+    a use case that creates subscriptions together with something else (a contract, all or
+    nothing). The caller commits, and tells the entitlement cache about the customer."""
+    if new.id is not None:
+        problems = validate_id(new.id)
+        if "/" in new.id or new.id in (".", ".."):
+            problems.append(FieldProblem("id", "must not contain '/' or be '.' or '..'", "invalid"))
+        if problems:
+            raise InvalidArgument(problems)
+    env = caller.environment_id
+    if new.id is not None and uow.subscriptions.get(env, new.id) is not None:
+        raise DuplicatedEntityNotAllowed("Subscription", new.id)
+    subscription = _build(uow, caller, new, new.id or new_id("sub", now), now)
+    uow.subscriptions.add(subscription)
+    record_event(
+        uow,
+        env,
+        "subscription.created",
+        {
+            "id": subscription.id,
+            "customerId": subscription.customer_id,
+            "planId": subscription.plan_id,
+            "versionNumber": subscription.plan_version,
+            "status": subscription.status(now).value,
+        },
+        now,
+    )
+    if not subscription.awaiting_payment:
+        _replace_others(uow, subscription, now)
+    return _view(uow, subscription, now)
+
+
+def view_in(uow: UnitOfWork, subscription: Subscription, at: datetime) -> SubscriptionView:
+    """The subscription with its prices, read inside the caller's unit of work."""
+    return _view(uow, subscription, at)

@@ -28,8 +28,15 @@ class SqlCustomerRepository:
         self._session.add(CustomerRow(**_customer_values(customer)))
         self._session.flush()
 
-    def get(self, environment_id: str, customer_id: str) -> Customer | None:
-        row = self._session.get(CustomerRow, (environment_id, customer_id), populate_existing=True)
+    def get(
+        self, environment_id: str, customer_id: str, for_update: bool = False
+    ) -> Customer | None:
+        row = self._session.get(
+            CustomerRow,
+            (environment_id, customer_id),
+            populate_existing=True,
+            with_for_update=for_update,
+        )
         return None if row is None else _customer(row)
 
     def update(self, customer: Customer) -> None:
