@@ -142,7 +142,11 @@ class UsageService:
         now = self._clock.now()
         ids = new_ids("usg", now, len(reports))
         with self._uow() as uow:
-            features = _metered_features(uow, environment_id, [r.feature_id for r in reports])
+            # The catalog the entitlement cache keeps: a batch names the same few features.
+            known = self._cache.catalog(environment_id, now).features
+            features = _metered_features(
+                uow, environment_id, [r.feature_id for r in reports], known=known
+            )
             self._require_customers(uow, environment_id, [r.customer_id for r in reports])
             uow.usage.lock_series(environment_id, {(r.customer_id, r.feature_id) for r in reports})
             held = self._held_records(uow, environment_id, reports, now)
@@ -382,11 +386,19 @@ def _blank(path: str, **values: str) -> list[FieldProblem]:
 
 
 def _metered_features(
-    uow: UnitOfWork, environment_id: str, feature_ids: Sequence[str], path: str | None = None
+    uow: UnitOfWork,
+    environment_id: str,
+    feature_ids: Sequence[str],
+    path: str | None = None,
+    known: dict[str, Feature | None] | None = None,
 ) -> dict[str, Feature]:
-    """The features by id; 404 for an unknown one, 400 naming every use of an unmetered one."""
+    """The features by id; 404 for an unknown one, 400 naming every use of an unmetered one.
+    `known` (the entitlement cache's features of the environment) is read first and filled."""
     wanted = list(dict.fromkeys(feature_ids))
-    if len(wanted) == 1:
+    cached = {} if known is None else {f: known.get(f) for f in wanted}
+    if all(cached.get(f) is not None for f in wanted):
+        features = {f: feature for f, feature in cached.items() if feature is not None}
+    elif len(wanted) == 1:
         found = uow.features.get(environment_id, wanted[0])
         features = {} if found is None else {found.id: found}
     else:  # a batch names a few features: read them at once (MAX_LIMIT ids per query)
@@ -395,6 +407,8 @@ def _metered_features(
             query = FeatureQuery(ids=frozenset(wanted[start : start + MAX_LIMIT]))
             page = uow.features.list(environment_id, query, PageRequest(limit=MAX_LIMIT))
             features.update((f.id, f) for f in page.items)
+    if known is not None:
+        known.update(features)
     for feature_id in wanted:
         if feature_id not in features:
             raise EntityNotFound("Feature", feature_id)

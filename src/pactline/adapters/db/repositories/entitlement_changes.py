@@ -24,7 +24,7 @@ class SqlEntitlementChangeRepository:
                     "environment_id": change.environment_id,
                     "scope": change.scope.value,
                     "customer_id": change.customer_id,
-                    "series": [list(pair) for pair in change.series] or None,
+                    "series": list(change.series) or None,  # pairs become JSON arrays
                     "origin": origin,
                     "created_at": at,
                 }
