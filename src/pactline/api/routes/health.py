@@ -10,8 +10,9 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
-    """Liveness: the process answers. Needs no key and touches no database."""
+async def health() -> dict[str, str]:
+    """Liveness: the process answers. Needs no key and touches no database, so it runs on the
+    event loop instead of taking a worker thread (it is the ceiling the checks are held to)."""
     return {"status": "ok", "version": __version__}
 
 
