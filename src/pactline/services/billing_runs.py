@@ -1,0 +1,306 @@
+"""Billing runs: every invoice contracts have issued by an instant, as drafts, exactly once.
+
+For each scope (a contract, or a customer's consolidated contracts) a run compares what the
+contracts compute now with what is stored:
+
+- an invoice not stored yet becomes a DRAFT (held for review);
+- a draft whose computed lines changed (late usage, an amendment) is refreshed; a draft edited
+  by hand is held as it is;
+- an approved invoice whose period computes differently is corrected (billing_corrections);
+- a draft the contracts no longer produce is voided as SUPERSEDED, and revived if they produce
+  it again.
+
+The database makes this exactly-once: an invoice's period and a correction's number are
+unique, so overlapping runs, or a run repeated after a crash, write nothing twice. Scopes are
+processed in chunks, one transaction each, with a constant number of reads per chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from pactline.domain.billable_contracts import (
+    BillableContract,
+    ScheduledInvoice,
+    due_invoices,
+    scheduled_invoices,
+)
+from pactline.domain.catalog import Feature
+from pactline.domain.corrections import Correction
+from pactline.domain.ids import new_id
+from pactline.domain.invoice_lifecycle import (
+    ISSUED,
+    SUPERSEDED,
+    InvoiceStatus,
+    StoredInvoice,
+    StoredLine,
+    refreshed,
+    voided,
+)
+from pactline.domain.invoicing import Invoice
+from pactline.domain.rating.usage import UsageSource
+from pactline.services.billing_corrections import attach_pending, correct_period
+from pactline.services.billing_usage import rate_with_usage
+from pactline.services.invoice_events import (
+    INVOICE_DRAFTED,
+    INVOICE_UPDATED,
+    INVOICE_VOIDED,
+    invoice_event,
+    save_invoice,
+)
+from pactline.services.ports import BillableContractSource, Clock, UnitOfWork, UnitOfWorkFactory
+
+DEFAULT_CHUNK = 200  # contracts per transaction
+
+
+@dataclass
+class RunSummary:
+    as_of: datetime
+    contracts: int = 0
+    drafted: int = 0
+    refreshed: int = 0
+    unchanged: int = 0
+    held: int = 0  # drafts edited by hand, not refreshed
+    corrected: int = 0
+    superseded: int = 0
+    lost_races: int = 0  # invoices or corrections another run wrote first
+    failed: dict[str, str] = field(default_factory=dict)  # contract id → why
+
+
+class NoBillableContracts:
+    """Until saved contracts are mapped onto billing, there are none to bill or look ahead with."""
+
+    def for_customer(
+        self, environment_id: str, customer_id: str, at: datetime
+    ) -> Sequence[BillableContract]:
+        return ()
+
+    def active(self, environment_id: str, at: datetime) -> Sequence[BillableContract]:
+        return ()
+
+
+class BillingRunService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        contracts: BillableContractSource | None = None,
+        chunk: int = DEFAULT_CHUNK,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._chunk = chunk
+        self.contracts: BillableContractSource = contracts or NoBillableContracts()
+
+    def run_due(self, environment_id: str, as_of: datetime) -> RunSummary:
+        """Bill every active contract of the environment up to `as_of` (CLI, worker)."""
+        return self.run(environment_id, as_of, self.contracts.active(environment_id, as_of))
+
+    def run(
+        self, environment_id: str, as_of: datetime, contracts: Iterable[BillableContract]
+    ) -> RunSummary:
+        """Bill every contract up to `as_of`; running again with the same inputs changes nothing."""
+        summary = RunSummary(as_of=as_of)
+        features: dict[str, Feature | None] = {}
+        for chunk in _chunks(_scopes(contracts), self._chunk):
+            with self._uow() as uow:
+                self._run_chunk(uow, environment_id, as_of, chunk, features, summary)
+                uow.commit()
+        return summary
+
+    def _run_chunk(
+        self,
+        uow: UnitOfWork,
+        environment_id: str,
+        as_of: datetime,
+        scopes: Sequence[Sequence[BillableContract]],
+        features: dict[str, Feature | None],
+        summary: RunSummary,
+    ) -> None:
+        now = self._clock.now()
+        members = [c for scope in scopes for c in scope]
+        summary.contracts += len(members)
+
+        def owed(contract: BillableContract, usage: UsageSource) -> list[Invoice]:
+            return due_invoices(contract, usage, as_of)
+
+        rated = rate_with_usage(uow, environment_id, members, owed, features)
+        for contract_id, error in rated.failures.items():
+            summary.failed[contract_id] = error.message
+        billable = [s for s in scopes if all(c.contract_id in rated.results for c in s)]
+        for scope in scopes:
+            if scope not in billable:
+                for contract in scope:  # a consolidated invoice needs all its contracts
+                    summary.failed.setdefault(
+                        contract.contract_id, "a consolidated contract failed"
+                    )
+        keys = [scope[0].scope_key for scope in billable]
+        stored: dict[str, list[StoredInvoice]] = {}
+        for invoice in uow.invoices.for_scopes(environment_id, keys):
+            stored.setdefault(invoice.scope_key, []).append(invoice)
+        corrections: dict[str, list[Correction]] = {}
+        for correction in uow.corrections.for_scopes(environment_id, keys):
+            corrections.setdefault(correction.scope_key, []).append(correction)
+        for scope in billable:
+            scheduled = scheduled_invoices([(c, rated.results[c.contract_id]) for c in scope])
+            key = scope[0].scope_key
+            _ScopeRun(uow, environment_id, scope, as_of, now, summary).bill(
+                scheduled, stored.get(key, []), corrections.get(key, [])
+            )
+
+
+class _ScopeRun:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        environment_id: str,
+        contracts: Sequence[BillableContract],
+        as_of: datetime,
+        now: datetime,
+        summary: RunSummary,
+    ) -> None:
+        self._uow = uow
+        self._environment_id = environment_id
+        self._contracts = contracts
+        self._now = now
+        self._summary = summary
+        # An invoice is due for every contract of a consolidated scope alike.
+        self._today: date = min(c.local_date(as_of) for c in contracts)
+        self._policies = {c.contract_id: c.corrections for c in contracts}
+
+    def bill(
+        self,
+        scheduled: Sequence[ScheduledInvoice],
+        stored: Sequence[StoredInvoice],
+        corrections: list[Correction],
+    ) -> None:
+        periods = {(i.billing_group_key, i.issue_on): i for i in stored if not i.is_correction}
+        drafts = {i.id: i for i in periods.values() if i.status is InvoiceStatus.DRAFT}
+        wanted = set()
+        for invoice in scheduled:
+            name = (invoice.billing_group_key, invoice.issue_on)
+            wanted.add(name)
+            current = periods.get(name)
+            if current is None:
+                created = self._draft(invoice)
+                if created is not None:
+                    drafts[created.id] = created
+            elif current.status is InvoiceStatus.DRAFT or (
+                current.status is InvoiceStatus.VOID and current.void_reason == SUPERSEDED
+            ):
+                updated = self._refresh(current, invoice)
+                drafts[updated.id] = updated
+            elif current.status in ISSUED:
+                self._correct(current, invoice.lines, corrections)
+        for name, current in periods.items():
+            if name in wanted or current.issue_on > self._today:
+                continue
+            if current.status is InvoiceStatus.DRAFT:
+                gone = voided(current, self._now, SUPERSEDED)
+                save_invoice(self._uow, gone, current.version)
+                invoice_event(self._uow, gone, INVOICE_VOIDED, self._now, reason=SUPERSEDED)
+                drafts.pop(current.id, None)
+                self._summary.superseded += 1
+            elif current.status in ISSUED:
+                self._correct(current, (), corrections)
+        attach_pending(self._uow, corrections, drafts, self._now)
+
+    def _draft(self, scheduled: ScheduledInvoice) -> StoredInvoice | None:
+        now = self._now
+        invoice = StoredInvoice(
+            id=new_id("inv", now),
+            environment_id=self._environment_id,
+            customer_id=scheduled.customer_id,
+            contract_id=scheduled.contract_id,
+            legal_entity_id=scheduled.legal_entity_id,
+            scope_key=scheduled.scope_key,
+            billing_group=scheduled.billing_group,
+            billing_group_key=scheduled.billing_group_key,
+            correction_number=0,
+            currency=scheduled.currency,
+            rounding=scheduled.rounding,
+            issue_on=scheduled.issue_on,
+            due_on=scheduled.due_on,
+            period_start_on=scheduled.period_start_on,
+            period_end_on=scheduled.period_end_on,
+            status=InvoiceStatus.DRAFT,
+            number=None,
+            lines=scheduled.lines,
+            basis=scheduled.lines,
+            created_at=now,
+            updated_at=now,
+        )
+        if not self._uow.invoices.add(invoice):
+            self._summary.lost_races += 1
+            return None
+        invoice_event(self._uow, invoice, INVOICE_DRAFTED, now)
+        self._summary.drafted += 1
+        return invoice
+
+    def _refresh(self, current: StoredInvoice, scheduled: ScheduledInvoice) -> StoredInvoice:
+        revived = current.status is InvoiceStatus.VOID
+        if not revived and current.edited:
+            self._summary.held += 1
+            return current
+        same = current.basis == scheduled.lines and current.due_on == scheduled.due_on
+        if same and not revived:
+            self._summary.unchanged += 1
+            return current
+        base = current
+        if revived:
+            base = replace(current, status=InvoiceStatus.DRAFT, voided_at=None, void_reason=None)
+        updated = refreshed(base, scheduled.issue_on, scheduled.due_on, scheduled.lines, self._now)
+        save_invoice(self._uow, updated, current.version)
+        event = INVOICE_DRAFTED if revived else INVOICE_UPDATED
+        invoice_event(self._uow, updated, event, self._now)
+        self._summary.refreshed += 1
+        return updated
+
+    def _correct(
+        self,
+        current: StoredInvoice,
+        lines: Sequence[StoredLine],
+        corrections: list[Correction],
+    ) -> None:
+        earlier = [
+            c
+            for c in corrections
+            if c.billing_group_key == current.billing_group_key and c.issue_on == current.issue_on
+        ]
+        made = correct_period(
+            self._uow,
+            current,
+            lines,
+            earlier,
+            self._policies,
+            self._today,
+            self._now,
+        )
+        if made is not None:
+            corrections.append(made)
+            self._summary.corrected += 1
+
+
+def _scopes(contracts: Iterable[BillableContract]) -> list[list[BillableContract]]:
+    """Contracts grouped by scope, in the order their scopes first appear."""
+    scopes: dict[str, list[BillableContract]] = {}
+    for contract in contracts:
+        scopes.setdefault(contract.scope_key, []).append(contract)
+    return list(scopes.values())
+
+
+def _chunks(
+    scopes: Sequence[list[BillableContract]], size: int
+) -> Iterable[Sequence[list[BillableContract]]]:
+    chunk: list[list[BillableContract]] = []
+    count = 0
+    for scope in scopes:
+        chunk.append(scope)
+        count += len(scope)
+        if count >= size:
+            yield chunk
+            chunk, count = [], 0
+    if chunk:
+        yield chunk

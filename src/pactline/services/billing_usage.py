@@ -1,0 +1,151 @@
+"""Rating contracts against the usage store, reading usage in batches.
+
+The rating engine asks its `UsageSource` for one window at a time, and which windows it asks
+depends only on the terms (periods, segments), never on the quantities. So a contract with
+metered lines is rated twice: first its metered lines alone, against a source that answers 0 and
+writes the windows down; then, once every window of a whole batch of contracts has been read in
+a few statements, the whole contract against the quantities read. A contract without metered
+lines is rated once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from pactline.domain.billable_contracts import BillableContract
+from pactline.domain.catalog import Feature
+from pactline.domain.contracts import LineItem
+from pactline.domain.errors import DomainError
+from pactline.domain.rating.usage import UsageSource
+from pactline.services.ports import UnitOfWork, UsageAsk
+
+T = TypeVar("T")
+
+_ZERO = Decimal(0)
+
+
+class _RecordingUsage:
+    """Answers 0 for every window and remembers the windows of metered lines."""
+
+    def __init__(self, customer_id: str) -> None:
+        self._customer_id = customer_id
+        self.asks: list[UsageAsk] = []
+
+    def quantity(self, line: LineItem, start_at: datetime, end_at: datetime) -> Decimal:
+        if line.metered_feature_id is not None:
+            self.asks.append((self._customer_id, line.metered_feature_id, start_at, end_at))
+        return _ZERO
+
+
+class _StoredUsage:
+    """Answers from the quantities read; a window not read is written down as missed."""
+
+    def __init__(self, customer_id: str, quantities: Mapping[UsageAsk, Decimal]) -> None:
+        self._customer_id = customer_id
+        self._quantities = quantities
+        self.missed: set[UsageAsk] = set()
+
+    def quantity(self, line: LineItem, start_at: datetime, end_at: datetime) -> Decimal:
+        if line.metered_feature_id is None:
+            return _ZERO
+        ask = (self._customer_id, line.metered_feature_id, start_at, end_at)
+        if ask not in self._quantities:
+            self.missed.add(ask)
+            return _ZERO
+        return self._quantities[ask]
+
+
+@dataclass
+class Rated(Generic[T]):
+    results: dict[str, T] = field(default_factory=dict)  # by contract id
+    failures: dict[str, DomainError] = field(default_factory=dict)
+
+
+def _usage_only(contract: BillableContract) -> BillableContract | None:
+    """The contract cut down to its metered lines, enough to learn which windows the engine
+    reads (they depend on each line's own periods); None when no line is metered."""
+    terms = contract.terms
+    metered = tuple(line for line in terms.line_items if line.metered_feature_id is not None)
+    if not metered:
+        return None
+    lean = replace(terms, line_items=metered, discounts=(), commitment=None)
+    return replace(contract, terms=lean)
+
+
+def rate_with_usage(
+    uow: UnitOfWork,
+    environment_id: str,
+    contracts: Sequence[BillableContract],
+    rate: Callable[[BillableContract, UsageSource], T],
+    features: dict[str, Feature | None],
+) -> Rated[T]:
+    """`rate` for every contract with its customer's stored usage; `features` caches lookups.
+
+    A contract the engine refuses (its terms are invalid) is reported, not raised, so one bad
+    contract does not stop the others.
+    """
+    rated: Rated[T] = Rated()
+    pending: list[BillableContract] = []
+    asks: set[UsageAsk] = set()
+    for contract in contracts:
+        recording = _RecordingUsage(contract.customer_id)
+        try:
+            usage_lines = _usage_only(contract)
+            if usage_lines is None:  # nothing metered: one rating, with no usage, is the result
+                rated.results[contract.contract_id] = rate(contract, recording)
+                continue
+            try:
+                rate(usage_lines, recording)
+            except DomainError:  # the lines alone do not stand: write the windows down in full
+                recording.asks.clear()
+                rate(contract, recording)
+        except DomainError as error:
+            rated.failures[contract.contract_id] = error
+            continue
+        pending.append(contract)
+        asks.update(recording.asks)
+    quantities: dict[UsageAsk, Decimal] = {}
+    # The metered lines alone ask what the whole contract asks; should the whole contract ask
+    # more, those windows are read and it is rated once more (never a partial answer).
+    for _ in range(3):
+        if not pending:
+            break
+        quantities.update(_read(uow, environment_id, asks - set(quantities), features))
+        missed: list[BillableContract] = []
+        asks = set()
+        for contract in pending:
+            usage = _StoredUsage(contract.customer_id, quantities)
+            try:
+                result = rate(contract, usage)
+            except DomainError as error:
+                rated.failures[contract.contract_id] = error
+                continue
+            if usage.missed:
+                missed.append(contract)
+                asks |= usage.missed
+            else:
+                rated.results[contract.contract_id] = result
+        pending = missed
+    for contract in pending:
+        rated.failures[contract.contract_id] = DomainError("its usage windows kept changing")
+    return rated
+
+
+def _read(
+    uow: UnitOfWork,
+    environment_id: str,
+    asks: set[UsageAsk],
+    features: dict[str, Feature | None],
+) -> dict[UsageAsk, Decimal]:
+    for feature_id in sorted({ask[1] for ask in asks} - set(features)):
+        features[feature_id] = uow.features.get(environment_id, feature_id)
+    known = {k: f for k, f in features.items() if f is not None}
+    readable = {ask for ask in asks if ask[1] in known}
+    quantities = dict(uow.billing_usage.window_usage(environment_id, known, readable))
+    # A line mapped to a feature the environment does not have has no usage.
+    quantities.update(dict.fromkeys(asks - readable, _ZERO))
+    return quantities

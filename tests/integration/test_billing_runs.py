@@ -1,0 +1,380 @@
+"""Billing runs on SQLite and PostgreSQL: drafts exactly once under overlapping runs, refresh on
+late usage, the four correction policies with exact amounts, consolidation, and gapless
+numbers under concurrent approvals.
+
+Contracts (tests/invoicing_support.py): a 1,000.00 monthly platform fee in advance and API
+calls at 0.20 in arrears, from 1 January 2026. January's calls bill on the 1 February invoice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from pactline.bootstrap import Container
+from pactline.domain.billable_contracts import BillableContract
+from pactline.domain.catalog import FeatureType, MeterType
+from pactline.domain.corrections import NegativeCorrection, PositiveCorrection
+from pactline.domain.credit_balances import CreditEntryKind
+from pactline.domain.invoice_lifecycle import InvoiceStatus, LineSource, StoredInvoice
+from pactline.domain.pagination import PageRequest
+from pactline.domain.tenancy import KeyKind, Principal
+from pactline.services.billing_runs import RunSummary
+from pactline.services.catalog import NewFeature
+from pactline.services.customers import NewCustomer
+from pactline.services.ports import InvoiceQuery
+from pactline.services.usage import UsageReport
+from tests.invoicing_support import billable, calls, fee
+from tests.support import SettableClock
+
+FEB1, MAR1 = date(2026, 2, 1), date(2026, 3, 1)
+RUN_FEB = datetime(2026, 2, 1, 6, tzinfo=UTC)
+RUN_MAR = datetime(2026, 3, 1, 6, tzinfo=UTC)
+
+
+@pytest.fixture
+def caller(container: Container, clock: SettableClock) -> Principal:
+    clock.set(datetime(2026, 2, 1, 6, tzinfo=UTC))
+    principal = container.tenancy.authenticate(
+        container.tenancy.create_key("sandbox", KeyKind.SERVER).secret
+    )
+    container.customers.provision(principal, NewCustomer(id="acme"))
+    container.catalog.create_feature(
+        principal,
+        NewFeature(
+            id="calls",
+            display_name="API calls",
+            feature_type=FeatureType.NUMBER,
+            meter_type=MeterType.INCREMENTAL,
+        ),
+    )
+    return principal
+
+
+def report(container: Container, caller: Principal, value: int, at: datetime) -> None:
+    container.usage.report_usage(
+        caller, [UsageReport("acme", "calls", Decimal(value), occurred_at=at)]
+    )
+
+
+def invoices(container: Container, caller: Principal) -> list[StoredInvoice]:
+    query = InvoiceQuery(customer_id="acme")
+    found = container.invoices.list_invoices(caller, query, PageRequest(limit=100)).items
+    return sorted(found, key=lambda i: (i.issue_on, i.correction_number, i.billing_group_key))
+
+
+def shape(invoice: StoredInvoice) -> tuple[date, str, str, list[tuple[str, str]]]:
+    return (
+        invoice.issue_on,
+        invoice.status.value,
+        str(invoice.total.amount),
+        [(s.line.line_item_id or "", str(s.line.total.amount)) for s in invoice.lines],
+    )
+
+
+def run(
+    container: Container, caller: Principal, at: datetime, *contracts: BillableContract
+) -> RunSummary:
+    return container.billing_runs.run(caller.environment_id, at, contracts)
+
+
+def approve_all(container: Container, caller: Principal) -> None:
+    drafts = [i.id for i in invoices(container, caller) if i.status is InvoiceStatus.DRAFT]
+    container.invoices.approve_many(caller, drafts)
+
+
+def events(container: Container, event_type: str) -> list[dict[str, object]]:
+    with container.uow() as uow:
+        found = uow.outbox.undispatched(10_000)
+    return [dict(e.data) for e in found if e.type == event_type]
+
+
+def test_a_run_drafts_every_invoice_due_and_a_second_run_creates_nothing(
+    container: Container, caller: Principal
+) -> None:
+    report(container, caller, 5000, datetime(2026, 1, 10, tzinfo=UTC))
+    contract = billable(fee(), calls())
+
+    first = run(container, caller, RUN_FEB, contract)
+    second = run(container, caller, RUN_FEB, contract)
+
+    assert (first.drafted, second.drafted, second.refreshed, second.unchanged) == (2, 0, 0, 2)
+    assert [shape(i) for i in invoices(container, caller)] == [
+        (date(2026, 1, 1), "DRAFT", "1000.00", [("platform", "1000.00")]),
+        (FEB1, "DRAFT", "2000.00", [("platform", "1000.00"), ("api", "1000.00")]),
+    ]
+    assert len(events(container, "invoice.drafted")) == 2
+
+
+def test_two_overlapping_runs_draft_each_invoice_exactly_once(
+    container: Container, caller: Principal
+) -> None:
+    for n in range(2, 12):
+        container.customers.provision(caller, NewCustomer(id=f"acme-{n}"))
+    contracts = [billable(fee(), contract_id="ct-1")] + [
+        billable(fee(), contract_id=f"ct-{n}", customer_id=f"acme-{n}") for n in range(2, 12)
+    ]
+    summaries: list[RunSummary] = []
+    failures: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def one_run() -> None:
+        try:
+            start.wait()
+            summaries.append(container.billing_runs.run(caller.environment_id, RUN_FEB, contracts))
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert failures == []
+    found = container.invoices.list_invoices(caller, InvoiceQuery(), PageRequest(limit=100))
+    assert len(found.items) == 22  # 11 contracts × (January, February)
+    assert sum(s.drafted for s in summaries) == 22
+    assert len(events(container, "invoice.drafted")) == 22
+
+
+def test_late_usage_refreshes_a_draft(container: Container, caller: Principal) -> None:
+    report(container, caller, 5000, datetime(2026, 1, 10, tzinfo=UTC))
+    contract = billable(fee(), calls())
+    run(container, caller, RUN_FEB, contract)
+
+    report(container, caller, 750, datetime(2026, 1, 29, 18, tzinfo=UTC))
+    again = run(container, caller, RUN_FEB, contract)
+
+    assert (again.refreshed, again.drafted, again.corrected) == (1, 0, 0)
+    assert shape(invoices(container, caller)[1]) == (
+        FEB1,
+        "DRAFT",
+        "2150.00",
+        [("platform", "1000.00"), ("api", "1150.00")],
+    )
+    assert [e["total"] for e in events(container, "invoice.updated")] == ["2150.00"]
+
+
+def _approved_february(
+    container: Container, caller: Principal, contract: BillableContract
+) -> StoredInvoice:
+    report(container, caller, 5000, datetime(2026, 1, 10, tzinfo=UTC))
+    run(container, caller, RUN_FEB, contract)
+    approve_all(container, caller)
+    return invoices(container, caller)[1]
+
+
+def test_late_usage_after_approval_becomes_a_backdated_invoice(
+    container: Container, caller: Principal
+) -> None:
+    contract = billable(fee(), calls())
+    february = _approved_february(container, caller, contract)
+    report(container, caller, 750, datetime(2026, 1, 29, 18, tzinfo=UTC))
+
+    summary = run(container, caller, RUN_FEB, contract)
+    again = run(container, caller, RUN_FEB, contract)
+
+    assert (summary.corrected, again.corrected, again.drafted) == (1, 0, 0)
+    correction = invoices(container, caller)[2]
+    assert shape(correction) == (FEB1, "DRAFT", "150.00", [("api", "150.00")])
+    assert correction.correction_number == 1
+    assert correction.corrects is not None
+    assert (correction.corrects.invoice_id, correction.corrects.start_on) == (
+        february.id,
+        date(2026, 1, 1),
+    )
+    assert correction.lines[0].line.quantity == Decimal(750)
+    assert container.invoices.get(caller, february.id).total.amount == Decimal("2000.00")
+
+
+def test_late_usage_after_approval_can_move_to_the_next_invoice(
+    container: Container, caller: Principal
+) -> None:
+    contract = billable(fee(), calls(), positive=PositiveCorrection.NEXT_INVOICE)
+    february = _approved_february(container, caller, contract)
+    report(container, caller, 750, datetime(2026, 1, 29, 18, tzinfo=UTC))
+
+    run(container, caller, RUN_MAR, contract)
+    run(container, caller, RUN_MAR, contract)
+
+    march = invoices(container, caller)[2]
+    assert shape(march) == (
+        MAR1,
+        "DRAFT",
+        "1150.00",
+        [("platform", "1000.00"), ("api", "0.00"), ("api", "150.00")],
+    )
+    moved = march.lines[2]
+    assert moved.source is LineSource.CORRECTION
+    assert moved.corrects is not None
+    assert (moved.corrects.invoice_id, moved.line.period_start_on) == (
+        february.id,
+        date(2026, 1, 1),
+    )
+
+
+def test_an_overcharge_is_carried_forward_and_applied_at_the_next_approval(
+    container: Container, caller: Principal, clock: SettableClock
+) -> None:
+    contract = billable(fee(), calls())
+    _approved_february(container, caller, contract)
+    # Twenty seats' worth of calls were wrongly reported: January had 500 fewer.
+    report(container, caller, -500, datetime(2026, 1, 20, tzinfo=UTC))
+
+    run(container, caller, RUN_MAR, contract)
+    with container.uow() as uow:
+        balance = uow.credit_balances.balance(
+            caller.environment_id, "acme", invoices(container, caller)[0].currency
+        )
+    assert balance == Decimal("100.00")
+
+    march = invoices(container, caller)[2]
+    clock.set(datetime(2026, 3, 2, 9, tzinfo=UTC))
+    approved = container.invoices.approve(caller, march.id)
+
+    assert (approved.total.amount, approved.credit_taken.amount, approved.amount_due.amount) == (
+        Decimal("1000.00"),
+        Decimal("100.00"),
+        Decimal("900.00"),
+    )
+    with container.uow() as uow:
+        entries = uow.credit_balances.entries(caller.environment_id, "acme")
+        left = uow.credit_balances.balance(caller.environment_id, "acme", approved.currency)
+    assert [(e.kind, e.amount.amount) for e in entries] == [
+        (CreditEntryKind.OVERCHARGE, Decimal("100.00")),
+        (CreditEntryKind.APPLIED, Decimal("-100.00")),
+    ]
+    assert left == Decimal(0)
+
+
+def test_an_overcharge_can_become_a_credit_note_against_the_original(
+    container: Container, caller: Principal
+) -> None:
+    contract = billable(fee(), calls(), negative=NegativeCorrection.CREDIT_NOTE)
+    february = _approved_february(container, caller, contract)
+    cheaper = replace(
+        contract, terms=replace(contract.terms, line_items=(fee(price="900.00"), calls()))
+    )
+
+    summary = run(container, caller, RUN_FEB, cheaper)
+
+    assert summary.corrected == 2  # January's and February's fee, each 100.00 too much
+    notes = container.invoices.credit_notes(caller, february.id)
+    assert [(n.number, n.total.amount, n.reason.value) for n in notes] == [
+        ("CN-000002", Decimal("100.00"), "OTHER")
+    ]
+    after = container.invoices.get(caller, february.id)
+    assert (after.credit_noted.amount, after.amount_due.amount) == (
+        Decimal("100.00"),
+        Decimal("1900.00"),
+    )
+    assert len(events(container, "credit_note.issued")) == 2
+
+
+def test_manual_credit_notes_full_and_partial(container: Container, caller: Principal) -> None:
+    from pactline.domain.credit_notes import CreditReason, CreditRequest, LineCredit
+
+    contract = billable(fee(), calls())
+    february = _approved_february(container, caller, contract)
+
+    partial = container.invoices.issue_credit_note(
+        caller,
+        february.id,
+        CreditRequest(CreditReason.WAIVER, FEB1, lines=(LineCredit(2, Decimal("250.00")),)),
+    )
+    full = container.invoices.issue_credit_note(
+        caller, february.id, CreditRequest(CreditReason.CANCELLATION, FEB1)
+    )
+
+    assert [(partial.number, partial.total.amount), (full.number, full.total.amount)] == [
+        ("CN-000001", Decimal("250.00")),
+        ("CN-000002", Decimal("1750.00")),
+    ]
+    after = container.invoices.get(caller, february.id)
+    assert (after.status, after.amount_due.amount) == (InvoiceStatus.PAID, Decimal("0.00"))
+
+
+def test_a_draft_no_longer_produced_is_voided_and_comes_back_when_it_is(
+    container: Container, caller: Principal
+) -> None:
+    contract = billable(fee(), calls())
+    run(container, caller, RUN_FEB, contract)
+    without_fee = replace(contract, terms=replace(contract.terms, line_items=(calls(),)))
+
+    gone = run(container, caller, RUN_FEB, without_fee)
+    back = run(container, caller, RUN_FEB, contract)
+
+    assert (gone.superseded, gone.refreshed, back.refreshed) == (1, 1, 2)
+    assert [i.status for i in invoices(container, caller)] == [InvoiceStatus.DRAFT] * 2
+
+
+def test_consolidated_contracts_share_one_invoice_per_issue_date(
+    container: Container, caller: Principal
+) -> None:
+    first = billable(fee(), contract_id="ct-1", consolidate=True)
+    second = billable(fee("support", "250.00"), contract_id="ct-2", consolidate=True)
+
+    run(container, caller, RUN_FEB, first, second)
+
+    found = invoices(container, caller)
+    assert [shape(i) for i in found] == [
+        (date(2026, 1, 1), "DRAFT", "1250.00", [("platform", "1000.00"), ("support", "250.00")]),
+        (FEB1, "DRAFT", "1250.00", [("platform", "1000.00"), ("support", "250.00")]),
+    ]
+    assert found[0].contract_id is None
+    by_contract = container.invoices.list_invoices(
+        caller, InvoiceQuery(contract_id="ct-2"), PageRequest()
+    )
+    assert len(by_contract.items) == 2
+
+
+def test_concurrent_approvals_number_invoices_without_gaps(
+    container: Container, caller: Principal
+) -> None:
+    for n in range(2, 13):
+        container.customers.provision(caller, NewCustomer(id=f"acme-{n}"))
+    contracts = [
+        billable(fee(), contract_id=f"ct-{n}", customer_id=f"acme-{n}") for n in range(2, 13)
+    ]
+    run(container, caller, RUN_FEB, *contracts)
+    drafts = [
+        i.id
+        for i in container.invoices.list_invoices(
+            caller, InvoiceQuery(), PageRequest(limit=100)
+        ).items
+    ]
+    assert len(drafts) == 22
+    failures: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def approver(ids: list[str]) -> Callable[[], None]:
+        def approve() -> None:
+            start.wait()
+            for invoice_id in ids:
+                try:
+                    container.invoices.approve(caller, invoice_id)
+                except BaseException as error:
+                    failures.append(error)
+
+        return approve
+
+    threads = [threading.Thread(target=approver(drafts[i::4])) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert failures == []
+    numbers = sorted(
+        i.number or ""
+        for i in container.invoices.list_invoices(
+            caller, InvoiceQuery(), PageRequest(limit=100)
+        ).items
+    )
+    assert numbers == [f"INV-{n:06d}" for n in range(1, 23)]
