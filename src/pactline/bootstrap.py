@@ -14,11 +14,15 @@ from pactline.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from pactline.adapters.webhook_sender import HttpWebhookSender
 from pactline.config import Settings
 from pactline.services.addons import AddonService
+from pactline.services.billing_runs import BillingRunService
 from pactline.services.catalog import CatalogService
+from pactline.services.contracts import ContractService
 from pactline.services.customers import CustomerService
 from pactline.services.entitlement_changes import ChangeFollower
 from pactline.services.entitlements import EntitlementCache, EntitlementService
 from pactline.services.idempotency import IdempotencyService
+from pactline.services.invoices import InvoiceService
+from pactline.services.legal_entities import LegalEntityService
 from pactline.services.plans import PlanService
 from pactline.services.ports import Clock, WebhookSender
 from pactline.services.subscriptions import SubscriptionService, follow_publish
@@ -45,8 +49,12 @@ class Container:
     addons: AddonService = field(init=False)
     usage: UsageService = field(init=False)
     subscriptions: SubscriptionService = field(init=False)
+    legal_entities: LegalEntityService = field(init=False)
+    contracts: ContractService = field(init=False)
     entitlements: EntitlementService = field(init=False)
     entitlement_changes: ChangeFollower = field(init=False)
+    invoices: InvoiceService = field(init=False)
+    billing_runs: BillingRunService = field(init=False)
     relay: WebhookRelay = field(init=False)
 
     def __post_init__(self) -> None:
@@ -72,6 +80,12 @@ class Container:
             self.uow, self.clock, reset_policies=self.entitlements.reset_policy, cache=cache
         )
         self.subscriptions = SubscriptionService(self.uow, self.clock, cache)
+        self.legal_entities = LegalEntityService(self.uow, self.clock)
+        # The first invoice of an activated contract is drafted by the invoicing listener.
+        self.contracts = ContractService(self.uow, self.clock, cache, on_activated=None)
+        # Saved contracts reach billing through one source, shared by runs and look-aheads.
+        self.billing_runs = BillingRunService(self.uow, self.clock)
+        self.invoices = InvoiceService(self.uow, self.clock, self.billing_runs.contracts)
         self.relay = WebhookRelay(
             self.uow,
             self.clock,

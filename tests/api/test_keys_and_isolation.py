@@ -17,6 +17,20 @@ from tests.api.conftest import Keys
 # templates below can name them; `{endpoint_id}` is filled from the webhook endpoint created.
 ISO_USAGE = {"customerId": "iso-customer", "featureId": "iso-metered", "value": 1}
 ISO_EVENT = {"customerId": "iso-customer", "eventName": "iso", "idempotencyKey": "iso-2"}
+ISO_TERMS = {
+    "currency": "USD",
+    "startDate": "2026-01-01",
+    "lineItems": [
+        {
+            "id": "iso-item",
+            "name": "Sandbox only",
+            "chargeType": "FIXED",
+            "billingCycle": {"unit": "MONTH"},
+            "priceVersions": [{"model": {"type": "FLAT_FEE", "price": "1"}}],
+        }
+    ],
+}
+ISO_ITEM = {"externalId": "x", "name": "x", "pricingModelId": "flat_fee", "rows": [{"price": 1}]}
 SETUP: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/api/v1/products", {"id": "iso-product", "displayName": "Sandbox only"}),
     (
@@ -69,6 +83,16 @@ SETUP: list[tuple[str, str, dict[str, object]]] = [
     ),
     ("POST", "/api/v1/usage", {"usages": [ISO_USAGE]}),
     ("POST", "/api/v1/events", {"events": [{**ISO_EVENT, "idempotencyKey": "iso-1"}]}),
+    (
+        "POST",
+        "/api/v1/contracts/legal-entities",
+        {"id": "iso-entity", "name": "Sandbox only", "country": "DE"},
+    ),
+    (
+        "POST",
+        "/api/v1/contracts",
+        {"contractId": "iso-contract", "customerId": "iso-customer", "terms": ISO_TERMS},
+    ),
 ]
 IDS = {
     "product_id": "iso-product",
@@ -77,6 +101,13 @@ IDS = {
     "plan_id": "iso-plan",
     "addon_id": "iso-addon",
     "subscription_id": "iso-subscription",
+    "contract_id": "iso-contract",
+    "entity_id": "iso-entity",
+    "item_ref": "iso-item",
+    "index": "0",
+    # No invoice is drafted over HTTP: an id that would be a sandbox invoice's.
+    "invoice_id": "iso-invoice",
+    "ref": "iso-invoice",
 }
 # Collections that list what the sandbox created; production must see none of it.
 COLLECTIONS = [
@@ -87,6 +118,9 @@ COLLECTIONS = [
     "/api/v1/plans",
     "/api/v1/addons",
     "/api/v1/subscriptions",
+    "/api/v1/invoices",
+    "/api/v1/contracts",
+    "/api/v1/contracts/legal-entities",
 ]
 
 # Routes that reach one resource by id: (method, path template) → request body to send.
@@ -162,6 +196,56 @@ ROUTES_WITH_ID: dict[tuple[str, str], dict[str, object] | None] = {
     ("DELETE", "/api/v1/subscriptions/{subscription_id}/future-update/schedule"): None,
     ("POST", "/api/v1/subscriptions/{subscription_id}/usage/charge"): None,
     ("POST", "/api/v1/subscriptions/{subscription_id}/usage/sync"): None,
+    ("GET", "/api/v1/contracts/{contract_id}"): None,
+    ("PATCH", "/api/v1/contracts/{contract_id}"): {"name": "evil"},
+    ("DELETE", "/api/v1/contracts/{contract_id}"): None,
+    ("POST", "/api/v1/contracts/{contract_id}/archive"): None,
+    ("POST", "/api/v1/contracts/{contract_id}/cancel"): None,
+    ("POST", "/api/v1/contracts/{contract_id}/renew"): None,
+    ("GET", "/api/v1/contracts/{contract_id}/amendments"): None,
+    ("POST", "/api/v1/contracts/{contract_id}/subscriptions"): {
+        "subscriptionIds": ["iso-subscription"]
+    },
+    ("DELETE", "/api/v1/contracts/{contract_id}/subscriptions/{subscription_id}"): None,
+    ("GET", "/api/v1/customers/{customer_id}/contracts"): None,
+    ("GET", "/api/v1/contracts/legal-entities/{entity_id}"): None,
+    ("POST", "/api/v1/contracts/{contract_id}/billing/items"): {"items": [ISO_ITEM]},
+    ("PATCH", "/api/v1/contracts/{contract_id}/billing/items/{item_ref}"): {"name": "evil"},
+    ("DELETE", "/api/v1/contracts/{contract_id}/billing/items/{item_ref}"): None,
+    ("PATCH", "/api/v1/contracts/{contract_id}/billing/items/{item_ref}/rows/{index}"): {
+        "price": 1
+    },
+    ("DELETE", "/api/v1/contracts/{contract_id}/billing/items/{item_ref}/rows/{index}"): None,
+    ("PATCH", "/api/v1/contracts/{contract_id}/billing/terms"): {"netTermsDays": 1},
+    ("PATCH", "/api/v1/contracts/{contract_id}/billing/settings"): {"autoRenew": True},
+    ("GET", "/api/v1/contracts/{contract_id}/billing/summary"): None,
+    ("GET", "/api/v1/contracts/{contract_id}/billing/invoice-schedule"): None,
+    ("POST", "/api/v1/contracts/{contract_id}/billing/publish"): None,
+    ("POST", "/api/v1/contracts/{contract_id}/billing/edit-active"): {
+        "quantityChanges": [{"lineItemId": "x", "effectiveDate": "2026-02-01", "quantity": 1}]
+    },
+    ("GET", "/api/v1/customers/{customer_id}/invoices"): None,
+    ("GET", "/api/v1/customers/{customer_id}/invoices/current"): None,
+    ("GET", "/api/v1/customers/{customer_id}/invoices/upcoming"): None,
+    ("GET", "/api/v1/customers/{customer_id}/invoices/{ref}"): None,
+    ("POST", "/api/v1/customers/{customer_id}/invoices/{ref}/paid"): {"paidDate": "2026-01-15"},
+    ("POST", "/api/v1/customers/{customer_id}/invoices/{ref}/credit-note"): {
+        "reasonCode": "WAIVER",
+        "issueDate": "2026-01-15",
+    },
+    ("GET", "/api/v1/invoices/{invoice_id}"): None,
+    ("PATCH", "/api/v1/invoices/{invoice_id}"): {
+        "reason": "evil",
+        "version": 1,
+        "lines": [{"position": 1, "amount": "0"}],
+    },
+    ("POST", "/api/v1/invoices/{invoice_id}/approve"): None,
+    ("POST", "/api/v1/invoices/{invoice_id}/send"): None,
+    ("POST", "/api/v1/invoices/{invoice_id}/void"): None,
+    ("POST", "/api/v1/invoices/{invoice_id}/paid"): {"paidDate": "2026-01-15"},
+    ("GET", "/api/v1/invoices/{invoice_id}/credit-notes"): None,
+    # Bulk approval names its invoices in the body.
+    ("POST", "/api/v1/invoices/approve"): {"invoiceIds": ["iso-invoice"]},
 }
 # Routes with no id: collections (checked for leaks below) and environment-free endpoints.
 ROUTES_WITHOUT_ID = {
@@ -181,10 +265,16 @@ ROUTES_WITHOUT_ID = {
     ("GET", "/api/v1/customers"),
     ("POST", "/api/v1/customers"),
     ("POST", "/api/v1/contracts/preview"),
+    ("GET", "/api/v1/contracts"),
+    ("POST", "/api/v1/contracts"),
+    ("GET", "/api/v1/contracts/pricing-models"),
+    ("GET", "/api/v1/contracts/legal-entities"),
+    ("POST", "/api/v1/contracts/legal-entities"),
     ("GET", "/api/v1/subscriptions"),
     ("POST", "/api/v1/subscriptions"),
     ("POST", "/api/v1/subscriptions/preview"),
     ("POST", "/api/v1/subscriptions/import"),
+    ("GET", "/api/v1/invoices"),
     # Entitlement reads name a customer but answer an unknown one in the data (200 with
     # `accessDeniedReason: CustomerNotFound`, as the SDK expects): checked by the last test.
     ("GET", "/api/v1/customers/{customer_id}/entitlements/check"),

@@ -14,13 +14,16 @@ from pactline.api.openapi import openapi_document
 from pactline.api.request_log import RequestLogMiddleware
 from pactline.api.routes import (
     addons,
+    contract_billing,
     contracts,
+    customer_invoices,
     customers,
     entitlements,
     environment,
     events,
     features,
     health,
+    invoices,
     plans,
     products,
     subscriptions,
@@ -68,11 +71,17 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     app.include_router(environment.router)
     app.include_router(webhooks.router)
     app.include_router(contracts.router)
+    # Before the contracts by id: /legal-entities and /pricing-models are fixed paths.
+    app.include_router(contract_billing.router)
+    app.include_router(contracts.contracts_router)
+    app.include_router(contracts.customer_contracts_router)
     app.include_router(products.router)
     app.include_router(features.router)
     app.include_router(plans.router)
     app.include_router(addons.router)
     app.include_router(customers.router)
+    app.include_router(customer_invoices.router)
+    app.include_router(invoices.router)
     app.include_router(entitlements.router)
     app.include_router(subscriptions.router)
     app.include_router(usage.router)

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from pactline.domain import errors as e
 from pactline.domain.currency import UnknownCurrency
+from pactline.domain.invoice_lifecycle import InvoiceNotEditable, InvoiceTransitionNotAllowed
 from pactline.domain.money import CurrencyMismatch
 
 STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
@@ -24,6 +25,10 @@ STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.IdempotencyKeyReused: 409,
     e.IdempotentRequestInProgress: 409,
     e.PayloadTooLarge: 413,
+    e.StateConflict: 409,
+    e.SubscriptionOnAnotherContract: 409,
+    InvoiceNotEditable: 409,
+    InvoiceTransitionNotAllowed: 409,
     UnknownCurrency: 400,
     CurrencyMismatch: 400,
 }
@@ -49,7 +54,14 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 
 # Conflicts that no retry can resolve. Clients that retry 409s by themselves (the stigg SDK
 # does) honour `x-should-retry: false` and stop at once.
-PERMANENT_CONFLICTS = (e.DuplicatedEntityNotAllowed, e.StaleVersion, e.IdempotencyKeyReused)
+PERMANENT_CONFLICTS = (
+    e.DuplicatedEntityNotAllowed,
+    e.StaleVersion,
+    e.IdempotencyKeyReused,
+    e.StateConflict,
+    InvoiceNotEditable,
+    InvoiceTransitionNotAllowed,
+)
 
 
 def domain_error_response(error: e.DomainError) -> JSONResponse:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from pactline import __version__
-from pactline.cli import contracts, db, demo, keys, serve
+from pactline.cli import billing, contracts, db, demo, keys, serve
 
 
 @click.group(help="pactline: self-hosted monetization platform for sales-led B2B SaaS.")
@@ -23,3 +23,4 @@ cli.add_command(serve.serve)
 cli.add_command(serve.worker)
 cli.add_command(serve.openapi)
 cli.add_command(contracts.contracts)
+cli.add_command(billing.billing)

@@ -111,3 +111,29 @@ class IdempotentRequestInProgress(DomainError):
 
 class PayloadTooLarge(DomainError):
     code = "PayloadTooLarge"
+
+
+class StateConflict(DomainError):
+    """The resource's current state forbids the request (e.g. editing an active contract as a
+    draft); permanent until the state changes, so a blind retry will not help."""
+
+    code = "StateConflict"
+
+    def __init__(self, entity: str, entity_id: str, state: str, message: str) -> None:
+        super().__init__(message, {"entity": entity, "id": entity_id, "state": state})
+
+
+class SubscriptionOnAnotherContract(StateConflict):
+    """A subscription belongs to at most one contract."""
+
+    code = "SubscriptionOnAnotherContract"
+
+    def __init__(self, subscription_id: str, contract_id: str) -> None:
+        super().__init__(
+            "Subscription",
+            subscription_id,
+            "ON_CONTRACT",
+            f"subscription '{subscription_id}' is already on contract '{contract_id}'; "
+            "detach it there first",
+        )
+        self.details["contractId"] = contract_id

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Protocol
 
+from pactline.domain.billable_contracts import BillableContract
 from pactline.domain.catalog import (
     Feature,
     FeatureStatus,
@@ -18,10 +20,18 @@ from pactline.domain.catalog import (
     ProductStatus,
 )
 from pactline.domain.charges import PricingType
+from pactline.domain.contract_amendments import Amendment
+from pactline.domain.contract_records import Contract, ContractStatus
+from pactline.domain.corrections import Correction
+from pactline.domain.credit_balances import CreditEntry
+from pactline.domain.credit_notes import CreditNote
+from pactline.domain.currency import Currency
 from pactline.domain.customers import Customer, GrantStatus, PromotionalEntitlement
 from pactline.domain.entitlement_changes import EntitlementChange, FedChange
 from pactline.domain.events import DomainEvent
 from pactline.domain.idempotency import IdempotencyRecord, StoredResponse
+from pactline.domain.invoice_lifecycle import DocumentKind, InvoiceStatus, StoredInvoice
+from pactline.domain.legal_entities import LegalEntity
 from pactline.domain.metering import (
     DimensionValue,
     MeterMatch,
@@ -399,6 +409,191 @@ class EntitlementChangeRepository(Protocol):
     def purge(self, before: datetime) -> int: ...
 
 
+class LegalEntityRepository(Protocol):
+    def add(self, entity: LegalEntity) -> None:
+        """Raises DuplicatedEntityNotAllowed when the id is taken."""
+        ...
+
+    def get(self, environment_id: str, entity_id: str) -> LegalEntity | None: ...
+    def list(self, environment_id: str, page: PageRequest) -> Page[LegalEntity]: ...
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Inclusive bounds on a calendar date; unset bounds are open."""
+
+    gte: date | None = None
+    lte: date | None = None
+
+
+@dataclass(frozen=True)
+class ContractQuery:
+    """Contract list filters; `statuses` are derived at the instant `at` (Contract.status_at)."""
+
+    at: datetime
+    customer_id: str | None = None
+    statuses: frozenset[ContractStatus] = frozenset()
+    name: str | None = None  # exact match
+    currency: str | None = None  # upper-case ISO 4217
+    legal_entity_id: str | None = None
+    start: DateRange = field(default_factory=DateRange)
+    end: DateRange = field(default_factory=DateRange)  # open-ended contracts never match a bound
+    created: CreatedRange = field(default_factory=CreatedRange)
+
+
+class ContractRepository(Protocol):
+    def add(self, contract: Contract) -> None:
+        """Store a new contract and its subscriptions. Raises DuplicatedEntityNotAllowed when
+        the id is taken, SubscriptionOnAnotherContract when a subscription is held already."""
+        ...
+
+    def get(
+        self, environment_id: str, contract_id: str, for_update: bool = False
+    ) -> Contract | None: ...
+
+    def update(self, contract: Contract, expected_version: int) -> bool:
+        """Write `contract` (and its subscriptions) only if the stored version is
+        `expected_version`; False when it is not."""
+        ...
+
+    def list(
+        self, environment_id: str, query: ContractQuery, page: PageRequest
+    ) -> Page[Contract]: ...
+
+    def holding(self, environment_id: str, subscription_ids: Collection[str]) -> dict[str, str]:
+        """Which contract holds each of these subscriptions (those on none are absent)."""
+        ...
+
+    def due_to_expire(self, at: datetime, limit: int) -> Sequence[Contract]:
+        """ACTIVE contracts of every environment whose term ended by `at`, earliest first."""
+        ...
+
+    def add_amendment(self, amendment: Amendment) -> None: ...
+    def amendment_count(self, environment_id: str, contract_id: str) -> int: ...
+    def amendments(
+        self, environment_id: str, contract_id: str, page: PageRequest
+    ) -> Page[Amendment]: ...
+
+
+# --- invoices, billing runs, corrections (issue 5) -------------------------------------------
+
+
+class InvoiceOrder(enum.Enum):
+    ISSUE_DATE = "issueDate"
+    DUE_DATE = "dueDate"
+    TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class InvoiceQuery:
+    """Invoice list filters; date bounds are inclusive, unset bounds open."""
+
+    customer_id: str | None = None
+    contract_id: str | None = None  # also matches consolidated invoices with its lines
+    statuses: frozenset[InvoiceStatus] = frozenset()
+    issued_from: date | None = None
+    issued_to: date | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    order_by: InvoiceOrder = InvoiceOrder.ISSUE_DATE
+    descending: bool = False
+
+
+class InvoiceRepository(Protocol):
+    def add(self, invoice: StoredInvoice) -> bool:
+        """Insert unless its period (scope, group key, issue date, correction number) already
+        has an invoice, written by another run: then nothing is written and False returned."""
+        ...
+
+    def get(
+        self, environment_id: str, invoice_id: str, for_update: bool = False
+    ) -> StoredInvoice | None: ...
+    def by_ref(self, environment_id: str, customer_id: str, ref: str) -> StoredInvoice | None:
+        """The customer's invoice by id or by number."""
+        ...
+
+    def update(self, invoice: StoredInvoice, expected_version: int) -> bool:
+        """Write `invoice` only if the stored version is `expected_version`."""
+        ...
+
+    def for_scopes(
+        self, environment_id: str, scope_keys: Collection[str]
+    ) -> Sequence[StoredInvoice]: ...
+    def list(
+        self, environment_id: str, query: InvoiceQuery, page: PageRequest
+    ) -> Page[StoredInvoice]: ...
+
+
+class DocumentNumbers(Protocol):
+    def next(self, environment_id: str, legal_entity_id: str, kind: DocumentKind) -> str:
+        """The next number of the sequence, which stays locked until the unit of work ends:
+        a rolled-back approval gives its number back, so numbers have no gaps."""
+        ...
+
+
+class CreditNoteRepository(Protocol):
+    def add(self, note: CreditNote) -> None: ...
+    def for_invoice(self, environment_id: str, invoice_id: str) -> Sequence[CreditNote]: ...
+    def list(
+        self,
+        environment_id: str,
+        customer_id: str | None,
+        invoice_id: str | None,
+        page: PageRequest,
+    ) -> Page[CreditNote]: ...
+
+
+class CreditBalanceRepository(Protocol):
+    def balance(
+        self, environment_id: str, customer_id: str, currency: Currency, for_update: bool = False
+    ) -> Decimal:
+        """The customer's carry-forward credit; `for_update` locks it until the end."""
+        ...
+
+    def record(self, entry: CreditEntry) -> None:
+        """Add the entry to the ledger and move the balance by its amount."""
+        ...
+
+    def entries(self, environment_id: str, customer_id: str) -> Sequence[CreditEntry]: ...
+
+
+class CorrectionRepository(Protocol):
+    def add(self, correction: Correction) -> bool:
+        """Insert unless that correction number of the period exists (another run): False."""
+        ...
+
+    def for_scopes(
+        self, environment_id: str, scope_keys: Collection[str]
+    ) -> Sequence[Correction]: ...
+    def update_outcomes(self, correction: Correction) -> None: ...
+
+
+class BillableContractSource(Protocol):
+    """Where billing finds saved contracts, mapped onto what it bills (BillableContract)."""
+
+    def for_customer(
+        self, environment_id: str, customer_id: str, at: datetime
+    ) -> Sequence[BillableContract]:
+        """The customer's contracts still billing at `at`."""
+        ...
+
+    def active(self, environment_id: str, at: datetime) -> Sequence[BillableContract]:
+        """Every contract of the environment still billing at `at` (what a run bills)."""
+        ...
+
+
+UsageAsk = tuple[str, str, datetime, datetime]  # customer, feature, start, end (exclusive)
+
+
+class BillingUsageRepository(Protocol):
+    def window_usage(
+        self, environment_id: str, features: Mapping[str, Feature], asks: Collection[UsageAsk]
+    ) -> dict[UsageAsk, Decimal]:
+        """Each window's usage of the feature, in a few batched reads: the meter's value for
+        INCREMENTAL features, the peak level for FLUCTUATING ones."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository: ...
@@ -446,7 +641,31 @@ class UnitOfWork(Protocol):
     def subscriptions(self) -> SubscriptionRepository: ...
 
     @property
+    def legal_entities(self) -> LegalEntityRepository: ...
+
+    @property
+    def contracts(self) -> ContractRepository: ...
+
+    @property
     def entitlement_changes(self) -> EntitlementChangeRepository: ...
+
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+
+    @property
+    def document_numbers(self) -> DocumentNumbers: ...
+
+    @property
+    def credit_notes(self) -> CreditNoteRepository: ...
+
+    @property
+    def credit_balances(self) -> CreditBalanceRepository: ...
+
+    @property
+    def corrections(self) -> CorrectionRepository: ...
+
+    @property
+    def billing_usage(self) -> BillingUsageRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -7,13 +7,25 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from pactline.adapters.db.repositories.billing_usage import SqlBillingUsageRepository
 from pactline.adapters.db.repositories.catalog import SqlFeatureRepository, SqlProductRepository
+from pactline.adapters.db.repositories.contracts import SqlContractRepository
+from pactline.adapters.db.repositories.corrections import SqlCorrectionRepository
+from pactline.adapters.db.repositories.credit_notes import (
+    SqlCreditBalanceRepository,
+    SqlCreditNoteRepository,
+)
 from pactline.adapters.db.repositories.customers import (
     SqlCustomerRepository,
     SqlPromotionalEntitlementRepository,
 )
 from pactline.adapters.db.repositories.entitlement_changes import SqlEntitlementChangeRepository
 from pactline.adapters.db.repositories.idempotency import SqlIdempotencyRepository
+from pactline.adapters.db.repositories.invoices import (
+    SqlDocumentNumbers,
+    SqlInvoiceRepository,
+)
+from pactline.adapters.db.repositories.legal_entities import SqlLegalEntityRepository
 from pactline.adapters.db.repositories.outbox import SqlOutboxRepository
 from pactline.adapters.db.repositories.plans import SqlAddonRepository, SqlPlanRepository
 from pactline.adapters.db.repositories.subscriptions import SqlSubscriptionRepository
@@ -51,7 +63,15 @@ class SqlUnitOfWork:
         self.addons = SqlAddonRepository(session)
         self.usage = SqlUsageRepository(session)
         self.subscriptions = SqlSubscriptionRepository(session)
+        self.legal_entities = SqlLegalEntityRepository(session)
+        self.contracts = SqlContractRepository(session)
         self.entitlement_changes = SqlEntitlementChangeRepository(session)
+        self.invoices = SqlInvoiceRepository(session)
+        self.document_numbers = SqlDocumentNumbers(session)
+        self.credit_notes = SqlCreditNoteRepository(session)
+        self.credit_balances = SqlCreditBalanceRepository(session)
+        self.corrections = SqlCorrectionRepository(session)
+        self.billing_usage = SqlBillingUsageRepository(session)
         return self
 
     def __exit__(

@@ -1,0 +1,272 @@
+"""How a contract moves: activation (with its completeness checks), amendment, cancellation,
+archiving, expiry and renewal. Every function returns the next state; none reads a clock.
+
+Every change to a stored contract goes through `saved`, which bumps the version: optimistic
+concurrency compares it, so two edits based on the same read cannot both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pactline.domain.calendar import CycleUnit, days_in_month
+from pactline.domain.contract_records import LIVE, MAX_RENEWAL_MONTHS, Contract, ContractStatus
+from pactline.domain.contract_validation import validate_terms
+from pactline.domain.contracts import (
+    Commitment,
+    ContractTerms,
+    DateWindow,
+    LineItem,
+    PriceVersion,
+    QuantityChange,
+)
+from pactline.domain.errors import FieldProblem, InvalidArgument, StateConflict
+from pactline.domain.legal_entities import LegalEntity
+
+ENTITY = "Contract"
+TERMS = "terms"  # where the terms sit in a request; problems of them are named under it
+
+
+def saved(contract: Contract, at: datetime, **changes: Any) -> Contract:
+    """The contract with `changes`, one version later."""
+    return replace(contract, **changes, version=contract.version + 1, updated_at=at)
+
+
+def require_status(contract: Contract, allowed: Collection[ContractStatus], action: str) -> None:
+    """StateConflict (409) unless the contract is in one of the `allowed` statuses."""
+    if contract.status not in allowed:
+        wanted = " or ".join(sorted(s.value for s in allowed))
+        raise StateConflict(
+            ENTITY,
+            contract.id,
+            contract.status.value,
+            f"contract '{contract.id}' is {contract.status.value}; {action} needs {wanted}",
+        )
+
+
+def with_terms(contract: Contract, terms: ContractTerms) -> ContractTerms:
+    """`terms` named as the contract: its id, name and customer always win."""
+    return replace(terms, id=contract.id, name=contract.name, customer_id=contract.customer_id)
+
+
+def storage_problems(terms: ContractTerms) -> list[FieldProblem]:
+    """What even a draft may not hold: a timezone that does not exist, or an end before the
+    start, would leave the contract without a span to read or list it by."""
+    keep = {("timezone", "unknown_timezone"), ("endDate", "end_before_start")}
+    return [_under_terms(p) for p in validate_terms(terms) if (p.field, p.code) in keep]
+
+
+def require_storable(terms: ContractTerms) -> None:
+    problems = storage_problems(terms)
+    if problems:
+        raise InvalidArgument(problems)
+
+
+# --- activation -------------------------------------------------------------------------------
+
+
+def activation_problems(contract: Contract, legal_entity: LegalEntity | None) -> list[FieldProblem]:
+    """Every reason the contract cannot go live: each rule of the rating engine on its terms
+    (at least one line item among them), and a legal entity that can be paid."""
+    problems = [_under_terms(p) for p in validate_terms(contract.terms)]
+    if contract.legal_entity_id is None:
+        message = "a contract needs the legal entity that bills it"
+        problems.append(FieldProblem("legalEntityId", message, "required"))
+    elif legal_entity is None:
+        message = f"no legal entity '{contract.legal_entity_id}'"
+        problems.append(FieldProblem("legalEntityId", message, "not_found"))
+    elif not legal_entity.has_payment_account:
+        message = (
+            f"legal entity '{legal_entity.id}' has no payment account (bank transfer details "
+            "or an Airwallex account): invoices could not say where to pay"
+        )
+        problems.append(FieldProblem("legalEntityId", message, "no_payment_account"))
+    return problems
+
+
+def activated(contract: Contract, legal_entity: LegalEntity | None, at: datetime) -> Contract:
+    require_status(contract, {ContractStatus.DRAFT}, "activation")
+    problems = activation_problems(contract, legal_entity)
+    if problems:
+        raise InvalidArgument(
+            problems, f"contract '{contract.id}' cannot be activated: {_listing(problems)}"
+        )
+    return saved(contract, at, status=ContractStatus.ACTIVE, activated_at=at)
+
+
+# --- amendment --------------------------------------------------------------------------------
+
+
+def amended(contract: Contract, terms: ContractTerms, effective_on: date, at: datetime) -> Contract:
+    """An active contract with new terms, effective on `effective_on` (recorded, not enforced:
+    a backdated change to approved periods is settled as a correction, BILLING-SEMANTICS §9)."""
+    require_status(contract, {ContractStatus.ACTIVE}, "an amendment")
+    terms = with_terms(contract, terms)
+    before = contract.terms
+    problems = [_under_terms(p) for p in validate_terms(terms)]
+    if terms.currency != before.currency:
+        message = "cannot change once the contract is active (invoices exist in it)"
+        problems.append(FieldProblem(f"{TERMS}.currency", message, "immutable"))
+    if terms.start_on != before.start_on:
+        message = "cannot change once the contract is active (its first period is billed)"
+        problems.append(FieldProblem(f"{TERMS}.startDate", message, "immutable"))
+    if effective_on < terms.start_on or (terms.end_on is not None and effective_on > terms.end_on):
+        message = "must be inside the contract's term"
+        problems.append(FieldProblem("effectiveDate", message, "outside_contract"))
+    if problems:
+        raise InvalidArgument(problems)
+    return saved(contract, at, terms=terms)
+
+
+# --- ending -----------------------------------------------------------------------------------
+
+
+def canceled(contract: Contract, at: datetime) -> Contract:
+    require_status(contract, LIVE, "cancellation")
+    return saved(contract, at, status=ContractStatus.CANCELED, ended_at=at)
+
+
+def archived(contract: Contract, at: datetime) -> Contract:
+    """Archived; an archived contract is returned unchanged (a retried archive)."""
+    if contract.status is ContractStatus.ARCHIVED:
+        return contract
+    ended = contract.ended_at or at
+    return saved(contract, at, status=ContractStatus.ARCHIVED, ended_at=ended)
+
+
+def is_due_to_expire(contract: Contract, at: datetime) -> bool:
+    return (
+        contract.status is ContractStatus.ACTIVE and contract.status_at(at) is not contract.status
+    )
+
+
+def expired(contract: Contract, at: datetime) -> Contract:
+    """Recorded EXPIRED as of the instant its term ended."""
+    ends = contract.ends_at
+    assert ends is not None, "only a contract with an end expires"
+    assert is_due_to_expire(contract, at), "only a due contract expires"
+    return saved(contract, at, status=ContractStatus.EXPIRED, ended_at=ends)
+
+
+# --- renewal ----------------------------------------------------------------------------------
+
+
+def renewal_problems(contract: Contract, term_months: int) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if contract.terms.end_on is None:
+        message = "an open-ended contract runs on; only a contract with an end date renews"
+        problems.append(FieldProblem("endDate", message, "open_ended"))
+    if isinstance(term_months, bool) or not 1 <= term_months <= MAX_RENEWAL_MONTHS:
+        message = f"must be between 1 and {MAX_RENEWAL_MONTHS} months"
+        problems.append(FieldProblem("termMonths", message, "out_of_range"))
+    if contract.renewed_by_id is not None:
+        message = f"was already renewed as contract '{contract.renewed_by_id}'"
+        problems.append(FieldProblem("id", message, "already_renewed"))
+    return problems
+
+
+def renewal(contract: Contract, new_id: str, term_months: int, at: datetime) -> Contract:
+    """A new DRAFT contract for the term after this one, at its latest prices and quantities."""
+    require_status(contract, {ContractStatus.ACTIVE, ContractStatus.EXPIRED}, "a renewal")
+    problems = renewal_problems(contract, term_months)
+    if problems:
+        raise InvalidArgument(problems)
+    last_day = contract.terms.end_on
+    assert last_day is not None
+    start = last_day + timedelta(days=1)
+    end = add_months(start, term_months) - timedelta(days=1)
+    terms = renewal_terms(contract.terms, start, end)
+    return Contract(
+        id=new_id,
+        environment_id=contract.environment_id,
+        customer_id=contract.customer_id,
+        name=contract.name,
+        status=ContractStatus.DRAFT,
+        terms=replace(terms, id=new_id),
+        created_at=at,
+        updated_at=at,
+        po_number=contract.po_number,
+        legal_entity_id=contract.legal_entity_id,
+        metadata=dict(contract.metadata),
+        tags=contract.tags,
+        renewal=contract.renewal,
+        corrections=contract.corrections,
+        billing_enabled=contract.billing_enabled,
+        renewed_from_id=contract.id,
+    )
+
+
+def renewal_terms(terms: ContractTerms, start_on: date, end_on: date) -> ContractTerms:
+    """The terms for `[start_on, end_on]` at the prices and quantities in force on the last
+    day of `terms`. One-time charges, lines that ended early and optional items not active
+    on that day are not renewed; discounts are negotiated per term and are dropped."""
+    last_day = terms.end_on
+    assert last_day is not None, "only a term with an end renews"
+    lines: list[LineItem] = []
+    for line in terms.line_items:
+        line_end = terms.line_end(line)
+        if line.billing_cycle.unit is CycleUnit.ONE_TIME:
+            continue
+        if line_end is not None and line_end < last_day:
+            continue
+        if line.optional and not any(w.contains(last_day) for w in line.activations):
+            continue
+        version = _in_force(line.price_versions, last_day)
+        if version is None:
+            continue
+        quantity = _quantity_on(line.quantities, last_day)
+        lines.append(
+            replace(
+                line,
+                start_on=None,
+                end_on=None,
+                price_versions=(PriceVersion(start_on, version.model),),
+                quantities=() if quantity is None else (QuantityChange(start_on, quantity),),
+                activations=(DateWindow(),) if line.optional else (),
+                discounts=(),
+                commitment=_renewed(line.commitment),
+            )
+        )
+    return replace(
+        terms,
+        start_on=start_on,
+        end_on=end_on,
+        line_items=tuple(lines),
+        discounts=(),
+        commitment=_renewed(terms.commitment),
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; a day the month lacks is its last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
+
+
+def _in_force(versions: tuple[PriceVersion, ...], day: date) -> PriceVersion | None:
+    started = [v for v in versions if v.start_on <= day]
+    return started[-1] if started else None
+
+
+def _quantity_on(changes: tuple[QuantityChange, ...], day: date) -> Decimal | None:
+    started = [c for c in changes if c.effective_on <= day]
+    return started[-1].quantity if started else None
+
+
+def _renewed(commitment: Commitment | None) -> Commitment | None:
+    # The window was the old term's; by default a commitment spans its line (or contract).
+    return None if commitment is None else replace(commitment, window=DateWindow())
+
+
+def _under_terms(problem: FieldProblem) -> FieldProblem:
+    field = f"{TERMS}.{problem.field}" if problem.field else TERMS
+    return FieldProblem(field, problem.message, problem.code)
+
+
+def _listing(problems: list[FieldProblem]) -> str:
+    return "; ".join(f"{p.field}: {p.message} [{p.code}]" for p in problems)
