@@ -14,6 +14,7 @@ from pactline.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from pactline.adapters.webhook_sender import HttpWebhookSender
 from pactline.config import Settings
 from pactline.services.addons import AddonService
+from pactline.services.billable_contracts import SavedContracts
 from pactline.services.billing_runs import BillingRunService
 from pactline.services.catalog import CatalogService
 from pactline.services.contracts import ContractService
@@ -82,9 +83,12 @@ class Container:
         self.subscriptions = SubscriptionService(self.uow, self.clock, cache)
         self.legal_entities = LegalEntityService(self.uow, self.clock)
         # The first invoice of an activated contract is drafted by the invoicing listener.
-        self.contracts = ContractService(self.uow, self.clock, cache, on_activated=None)
+        # Billing runs read saved contracts; activation drafts a contract's first invoice.
+        self.billing_runs = BillingRunService(self.uow, self.clock, SavedContracts(self.uow))
+        self.contracts = ContractService(
+            self.uow, self.clock, cache, on_activated=self.billing_runs.draft_first_invoice
+        )
         # Saved contracts reach billing through one source, shared by runs and look-aheads.
-        self.billing_runs = BillingRunService(self.uow, self.clock)
         self.invoices = InvoiceService(self.uow, self.clock, self.billing_runs.contracts)
         self.relay = WebhookRelay(
             self.uow,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from pactline.domain.contract_records import Contract, ContractStatus
 from pactline.domain.contracts import ContractTerms
 from pactline.domain.corrections import CorrectionPolicy
 from pactline.domain.currency import Currency
@@ -79,6 +80,41 @@ class ScheduledInvoice:
     @property
     def period_end_on(self) -> date:
         return max(s.line.period_end_on for s in self.lines)
+
+
+def billable(contract: Contract, consolidate: bool = False) -> BillableContract | None:
+    """A saved contract as billing sees it, or None when it bills nothing: billing is off, it
+    was never activated, it names no legal entity, or it ended before it started.
+
+    A canceled or archived contract bills up to the day it ended (that day included when it
+    ended after local midnight); an expired one to its end date, as its terms say.
+    """
+    if (
+        not contract.billing_enabled
+        or contract.activated_at is None
+        or contract.legal_entity_id is None
+    ):
+        return None
+    terms = contract.terms
+    if contract.status in _CUT_SHORT and contract.ended_at is not None:
+        zone = resolve_timezone(terms.timezone)
+        last_day = (contract.ended_at - _INSTANT).astimezone(zone).date()
+        if last_day < terms.start_on:
+            return None
+        if terms.end_on is None or last_day < terms.end_on:
+            terms = replace(terms, end_on=last_day)
+    return BillableContract(
+        contract.id,
+        contract.customer_id,
+        contract.legal_entity_id,
+        terms,
+        contract.corrections,
+        consolidate,
+    )
+
+
+_CUT_SHORT = frozenset({ContractStatus.CANCELED, ContractStatus.ARCHIVED})
+_INSTANT = timedelta(microseconds=1)
 
 
 def group_key(contract: BillableContract, invoice: Invoice) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pactline.domain.contracts import ContractTerms
+from pactline.domain.corrections import CorrectionPolicy
 from pactline.domain.errors import FieldProblem
 from pactline.domain.periods import contract_span
 
@@ -53,26 +54,6 @@ _STIGG = {
 }
 
 
-class UnderchargePolicy(enum.Enum):
-    """How an under-charge found after approval is billed (BILLING-SEMANTICS §9)."""
-
-    BACKDATED_INVOICE = "BACKDATED_INVOICE"  # a separate invoice for that period (default)
-    NEXT_INVOICE = "NEXT_INVOICE"  # a line on the next invoice naming the original period
-
-
-class OverchargePolicy(enum.Enum):
-    """How an over-charge found after approval is given back (BILLING-SEMANTICS §9)."""
-
-    CARRY_FORWARD = "CARRY_FORWARD"  # a credit on upcoming invoices (default)
-    CREDIT_NOTE = "CREDIT_NOTE"  # a credit note against the original invoice
-
-
-@dataclass(frozen=True)
-class CorrectionPolicies:
-    undercharge: UnderchargePolicy = UnderchargePolicy.BACKDATED_INVOICE
-    overcharge: OverchargePolicy = OverchargePolicy.CARRY_FORWARD
-
-
 @dataclass(frozen=True)
 class RenewalPolicy:
     """With `auto_renew`, an expiring contract is followed by a new active term of
@@ -99,7 +80,7 @@ class Contract:
     metadata: Mapping[str, str] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     renewal: RenewalPolicy = field(default_factory=RenewalPolicy)
-    corrections: CorrectionPolicies = field(default_factory=CorrectionPolicies)
+    corrections: CorrectionPolicy = field(default_factory=CorrectionPolicy)
     # False: the contract only provisions access (Stigg's `setupBilling: false`).
     billing_enabled: bool = True
     activated_at: datetime | None = None

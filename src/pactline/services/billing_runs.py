@@ -22,13 +22,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from pactline.domain.billable_contracts import (
+    UPCOMING_HORIZON,
     BillableContract,
     ScheduledInvoice,
+    billable,
     due_invoices,
     scheduled_invoices,
 )
 from pactline.domain.catalog import Feature
+from pactline.domain.contract_records import Contract
 from pactline.domain.corrections import Correction
+from pactline.domain.errors import InvalidArgument
 from pactline.domain.ids import new_id
 from pactline.domain.invoice_lifecycle import (
     ISSUED,
@@ -40,7 +44,9 @@ from pactline.domain.invoice_lifecycle import (
     voided,
 )
 from pactline.domain.invoicing import Invoice
-from pactline.domain.rating.usage import UsageSource
+from pactline.domain.periods import local_midnight
+from pactline.domain.rating.schedule import invoice_schedule
+from pactline.domain.rating.usage import NO_USAGE, UsageSource
 from pactline.services.billing_corrections import attach_pending, correct_period
 from pactline.services.billing_usage import rate_with_usage
 from pactline.services.invoice_events import (
@@ -97,6 +103,26 @@ class BillingRunService:
     def run_due(self, environment_id: str, as_of: datetime) -> RunSummary:
         """Bill every active contract of the environment up to `as_of` (CLI, worker)."""
         return self.run(environment_id, as_of, self.contracts.active(environment_id, as_of))
+
+    def draft_first_invoice(self, uow: UnitOfWork, contract: Contract, at: datetime) -> None:
+        """The contract activation listener: in the activating unit of work, bill the contract
+        up to its first invoice, so that invoice is drafted at once (held for review) even
+        when it is issued later; later runs refresh it."""
+        found = billable(contract)
+        if found is None:
+            return
+        terms = found.terms
+        horizon = None if terms.end_on is not None else terms.start_on + UPCOMING_HORIZON
+        first = invoice_schedule(terms, NO_USAGE, horizon_on=horizon, count=1)
+        if not first:
+            return
+        as_of = max(at, local_midnight(first[0].issue_on, terms.timezone))
+        summary = RunSummary(as_of=as_of)
+        self._run_chunk(uow, contract.environment_id, as_of, [[found]], {}, summary)
+        if summary.failed:
+            raise InvalidArgument.single(
+                "terms", next(iter(summary.failed.values())), "not_billable"
+            )
 
     def run(
         self, environment_id: str, as_of: datetime, contracts: Iterable[BillableContract]

@@ -10,8 +10,9 @@ from typing import Any
 
 from pactline.domain.contract_lifecycle import saved, with_terms
 from pactline.domain.contract_population import line_items_from
-from pactline.domain.contract_records import Contract, CorrectionPolicies, RenewalPolicy
+from pactline.domain.contract_records import Contract, RenewalPolicy
 from pactline.domain.contracts import ContractTerms
+from pactline.domain.corrections import CorrectionPolicy
 from pactline.domain.currency import UnknownCurrency, currency
 from pactline.domain.customers import Customer
 from pactline.domain.errors import FieldProblem, InvalidArgument
@@ -46,7 +47,7 @@ class NewContract:
     metadata: Mapping[str, str] | None = None
     tags: tuple[str, ...] = ()
     renewal: RenewalPolicy = field(default_factory=RenewalPolicy)
-    corrections: CorrectionPolicies = field(default_factory=CorrectionPolicies)
+    corrections: CorrectionPolicy = field(default_factory=CorrectionPolicy)
     billing_enabled: bool = True
     fingerprint: str | None = None  # of the request: same id + same request → same contract
 
@@ -78,9 +79,9 @@ def changed(
             changes.get("auto_renew", renewal.auto_renew),
             changes.get("renewal_term_months", renewal.term_months),
         ),
-        corrections=CorrectionPolicies(
-            changes.get("undercharge_policy", corrections.undercharge),
-            changes.get("overcharge_policy", corrections.overcharge),
+        corrections=CorrectionPolicy(
+            changes.get("undercharge_policy", corrections.positive),
+            changes.get("overcharge_policy", corrections.negative),
         ),
     )
     terms = current.terms

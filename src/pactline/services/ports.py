@@ -468,6 +468,13 @@ class ContractRepository(Protocol):
         """ACTIVE contracts of every environment whose term ended by `at`, earliest first."""
         ...
 
+    def billable(
+        self, environment_id: str, ended_since: datetime, customer_id: str | None = None
+    ) -> Sequence[Contract]:
+        """Contracts that were activated with billing and had not ended before `ended_since`
+        (of one customer, if given), oldest first."""
+        ...
+
     def add_amendment(self, amendment: Amendment) -> None: ...
     def amendment_count(self, environment_id: str, contract_id: str) -> int: ...
     def amendments(

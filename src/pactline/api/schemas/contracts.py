@@ -28,12 +28,10 @@ from pactline.domain.contract_amendments import Amendment
 from pactline.domain.contract_records import (
     DEFAULT_RENEWAL_MONTHS,
     ContractStatus,
-    CorrectionPolicies,
-    OverchargePolicy,
     RenewalPolicy,
     StiggState,
-    UnderchargePolicy,
 )
+from pactline.domain.corrections import CorrectionPolicy, NegativeCorrection, PositiveCorrection
 from pactline.domain.errors import FieldProblem, InvalidArgument
 from pactline.services.contract_members import SubscriptionEntry
 from pactline.services.contracts import ContractView, NewContract
@@ -68,12 +66,10 @@ class CorrectionsIn(CamelModel):
     undercharge: UnderchargeName | None = None
     overcharge: OverchargeName | None = None
 
-    def applied_to(self, current: CorrectionPolicies) -> CorrectionPolicies:
-        return CorrectionPolicies(
-            current.undercharge
-            if self.undercharge is None
-            else UnderchargePolicy(self.undercharge),
-            current.overcharge if self.overcharge is None else OverchargePolicy(self.overcharge),
+    def applied_to(self, current: CorrectionPolicy) -> CorrectionPolicy:
+        return CorrectionPolicy(
+            current.positive if self.undercharge is None else PositiveCorrection(self.undercharge),
+            current.negative if self.overcharge is None else NegativeCorrection(self.overcharge),
         )
 
 
@@ -156,7 +152,7 @@ class ContractCreate(CamelModel):
             metadata=self.metadata,
             tags=tuple(self.tags or ()),
             renewal=RenewalPolicy(self.auto_renew, self.renewal_term_months),
-            corrections=(self.corrections or CorrectionsIn()).applied_to(CorrectionPolicies()),
+            corrections=(self.corrections or CorrectionsIn()).applied_to(CorrectionPolicy()),
             billing_enabled=self.setup_billing,
             fingerprint=self.fingerprint(),
         )
@@ -237,9 +233,9 @@ def settings_changes(body: Any) -> dict[str, Any]:
         changes["renewal_term_months"] = body.renewal_term_months
     corrections = body.corrections
     if corrections is not None and corrections.undercharge is not None:
-        changes["undercharge_policy"] = UnderchargePolicy(corrections.undercharge)
+        changes["undercharge_policy"] = PositiveCorrection(corrections.undercharge)
     if corrections is not None and corrections.overcharge is not None:
-        changes["overcharge_policy"] = OverchargePolicy(corrections.overcharge)
+        changes["overcharge_policy"] = NegativeCorrection(corrections.overcharge)
     return changes
 
 
@@ -364,8 +360,8 @@ class ContractOut(OutModel):
             auto_renew=contract.renewal.auto_renew,
             renewal_term_months=contract.renewal.term_months,
             corrections=CorrectionsOut(
-                undercharge=contract.corrections.undercharge.value,
-                overcharge=contract.corrections.overcharge.value,
+                undercharge=contract.corrections.positive.value,
+                overcharge=contract.corrections.negative.value,
             ),
             billing_enabled=contract.billing_enabled,
             renewed_from_id=contract.renewed_from_id,

@@ -27,11 +27,9 @@ from pactline.domain.contract_amendments import Amendment, TermChange
 from pactline.domain.contract_records import (
     Contract,
     ContractStatus,
-    CorrectionPolicies,
-    OverchargePolicy,
     RenewalPolicy,
-    UnderchargePolicy,
 )
+from pactline.domain.corrections import CorrectionPolicy, NegativeCorrection, PositiveCorrection
 from pactline.domain.errors import DuplicatedEntityNotAllowed, SubscriptionOnAnotherContract
 from pactline.domain.pagination import Page, PageRequest
 from pactline.services.ports import ContractQuery, DateRange
@@ -90,6 +88,19 @@ class SqlContractRepository:
             M.environment_id == environment_id, M.subscription_id.in_(sorted(subscription_ids))
         )
         return {row.subscription_id: row.contract_id for row in self._session.execute(statement)}
+
+    def billable(
+        self, environment_id: str, ended_since: datetime, customer_id: str | None = None
+    ) -> Sequence[Contract]:
+        statement = select(C).where(
+            C.environment_id == environment_id,
+            C.billing_enabled.is_(True),
+            C.activated_at.is_not(None),
+            or_(C.ended_at.is_(None), C.ended_at >= ended_since),
+        )
+        if customer_id is not None:
+            statement = statement.where(C.customer_id == customer_id)
+        return self._load(list(self._session.scalars(statement.order_by(C.created_at, C.id))))
 
     def due_to_expire(self, at: datetime, limit: int) -> Sequence[Contract]:
         statement = (
@@ -240,8 +251,8 @@ def _values(contract: Contract) -> dict[str, Any]:
         "billing_enabled": contract.billing_enabled,
         "auto_renew": contract.renewal.auto_renew,
         "renewal_term_months": contract.renewal.term_months,
-        "undercharge_policy": contract.corrections.undercharge.value,
-        "overcharge_policy": contract.corrections.overcharge.value,
+        "undercharge_policy": contract.corrections.positive.value,
+        "overcharge_policy": contract.corrections.negative.value,
         "metadata_": dict(contract.metadata),
         "tags": list(contract.tags),
         "renewed_from_id": contract.renewed_from_id,
@@ -271,8 +282,8 @@ def _contract(row: ContractRow, subscription_ids: tuple[str, ...]) -> Contract:
         metadata=dict(row.metadata_),
         tags=tuple(row.tags),
         renewal=RenewalPolicy(row.auto_renew, row.renewal_term_months),
-        corrections=CorrectionPolicies(
-            UnderchargePolicy(row.undercharge_policy), OverchargePolicy(row.overcharge_policy)
+        corrections=CorrectionPolicy(
+            PositiveCorrection(row.undercharge_policy), NegativeCorrection(row.overcharge_policy)
         ),
         billing_enabled=row.billing_enabled,
         activated_at=row.activated_at,

@@ -1,0 +1,82 @@
+"""Saved contracts reach billing, on SQLite and PostgreSQL: activation drafts the first invoice,
+billing runs bill every activated contract, a canceled contract bills up to the day it ended.
+
+Contract `c-1` (tests/api/test_contracts.py): 2026-02-01 to 2027-01-31 in UTC, a platform fee
+of 12,000.00 a year and 10 seats at 45.00 a month, both billed in advance, issued by legal
+entity `pact-de`. The clock starts at 2026-01-15T09:30Z.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from pactline.bootstrap import Container
+from tests.api.test_contracts import ok, ready, setup
+from tests.support import SettableClock
+
+
+def invoices(api: httpx.Client, contract_id: str = "c-1") -> list[dict[str, Any]]:
+    listed: list[dict[str, Any]] = api.get(
+        "/api/v1/invoices", params={"contractId": contract_id}
+    ).json()["data"]
+    return listed
+
+
+def summary(listed: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(i["issueDate"], i["status"], i["total"]) for i in listed]
+
+
+def test_activation_drafts_the_first_invoice_held_for_review(api: httpx.Client) -> None:
+    setup(api)
+    ready(api)
+    assert invoices(api) == []
+
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+
+    assert summary(invoices(api)) == [("2026-02-01", "DRAFT", "12450.00")]
+
+
+def test_a_billing_run_bills_saved_contracts_once(
+    api: httpx.Client, container: Container, clock: SettableClock
+) -> None:
+    setup(api)
+    ready(api)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+    caller = container.tenancy.authenticate(api.headers["X-API-KEY"])
+    clock.set(datetime(2026, 4, 1, 6, tzinfo=UTC))
+
+    first = container.billing_runs.run_due(caller.environment_id, clock.now())
+    second = container.billing_runs.run_due(caller.environment_id, clock.now())
+
+    assert (first.contracts, first.drafted, first.unchanged) == (1, 2, 1)
+    assert (second.drafted, second.unchanged) == (0, 3)
+    assert summary(invoices(api)) == [
+        ("2026-02-01", "DRAFT", "12450.00"),
+        ("2026-03-01", "DRAFT", "450.00"),
+        ("2026-04-01", "DRAFT", "450.00"),
+    ]
+
+
+def test_a_canceled_contract_bills_up_to_the_day_it_ended(
+    api: httpx.Client, container: Container, clock: SettableClock
+) -> None:
+    setup(api)
+    ready(api)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+    caller = container.tenancy.authenticate(api.headers["X-API-KEY"])
+    clock.set(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    ok(api.post("/api/v1/contracts/c-1/cancel"))
+    clock.set(datetime(2026, 6, 1, tzinfo=UTC))
+
+    container.billing_runs.run_due(caller.environment_id, clock.now())
+
+    # The term now ends on 10 March. The first invoice, still a draft, is refreshed: the yearly
+    # fee for 1 February-10 March, 12,000.00 x 38/365 = 1,249.32, and February's seats, 450.00.
+    # March is billed for 1-10 March only: 450.00 x 10/31 = 145.16.
+    assert summary(invoices(api)) == [
+        ("2026-02-01", "DRAFT", "1699.32"),
+        ("2026-03-01", "DRAFT", "145.16"),
+    ]
