@@ -80,3 +80,37 @@ def test_a_canceled_contract_bills_up_to_the_day_it_ended(
         ("2026-02-01", "DRAFT", "1699.32"),
         ("2026-03-01", "DRAFT", "145.16"),
     ]
+
+
+def test_a_contract_shows_its_next_draft_and_its_latest_issued_invoice(
+    api: httpx.Client,
+) -> None:
+    setup(api)
+    ready(api)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+    [draft] = invoices(api)
+
+    shown = ok(api.get("/api/v1/contracts/c-1"))
+    assert shown["latestInvoice"] is None
+    assert shown["nextInvoice"] == {
+        "amount": {"amount": 12450, "currency": "usd"},
+        "dueDate": "2026-03-03T00:00:00Z",
+        "invoiceId": draft["id"],
+        "periodStart": "2026-02-01T00:00:00Z",
+        "periodEnd": "2027-02-01T00:00:00Z",
+    }
+
+    ok(api.post(f"/api/v1/invoices/{draft['id']}/approve"))
+    shown = ok(api.get("/api/v1/contracts/c-1"))
+    assert shown["nextInvoice"] is None
+    assert shown["latestInvoice"] == {
+        "billingId": "INV-000001",
+        "createdAt": "2026-01-15T09:30:00Z",
+        "requiresAction": False,
+        "status": "OPEN",
+        "amountDue": 12450,
+        "billingReason": "BILLING_CYCLE",
+        "currency": "usd",
+        "pdfUrl": None,
+        "total": 12450,
+    }

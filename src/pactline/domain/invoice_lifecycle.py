@@ -533,3 +533,15 @@ DEFAULT_PREFIX = {DocumentKind.INVOICE: "INV-", DocumentKind.CREDIT_NOTE: "CN-"}
 def document_number(prefix: str, sequence: int) -> str:
     """INV-000001: the prefix, then the sequence padded so numbers sort as they were given."""
     return f"{prefix}{sequence:06d}"
+
+
+def latest_and_next(
+    invoices: Iterable[StoredInvoice],
+) -> tuple[StoredInvoice | None, StoredInvoice | None]:
+    """Of a contract's invoices: the latest one issued (approved or later, voided included), and
+    the next one to issue (the earliest draft). Stigg's `latestInvoice` and `nextInvoice`."""
+    issued = [i for i in invoices if i.status is not InvoiceStatus.DRAFT]
+    drafts = [i for i in invoices if i.status is InvoiceStatus.DRAFT]
+    latest = max(issued, key=lambda i: (i.issue_on, i.created_at, i.id), default=None)
+    upcoming = min(drafts, key=lambda i: (i.issue_on, i.created_at, i.id), default=None)
+    return latest, upcoming

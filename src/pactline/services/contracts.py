@@ -51,6 +51,7 @@ from pactline.domain.errors import (
     StateConflict,
 )
 from pactline.domain.ids import new_id
+from pactline.domain.invoice_lifecycle import StoredInvoice, latest_and_next
 from pactline.domain.invoicing import Invoice
 from pactline.domain.pagination import MAX_LIMIT, Page, PageRequest
 from pactline.domain.rating.schedule import invoice_schedule
@@ -116,6 +117,8 @@ class ContractView:
     at: datetime
     members: tuple[Member, ...]
     created: bool = False  # made by this request (a retried create reads False)
+    latest_invoice: StoredInvoice | None = None  # the latest issued
+    next_invoice: StoredInvoice | None = None  # the next draft
 
 
 class ContractService:
@@ -630,7 +633,9 @@ def _load(
 
 
 def _view(uow: UnitOfWork, contract: Contract, at: datetime) -> ContractView:
-    return ContractView(contract, at, tuple(members(uow, contract)))
+    invoices = uow.invoices.for_scopes(contract.environment_id, [contract.id])
+    latest, upcoming = latest_and_next(invoices)
+    return ContractView(contract, at, tuple(members(uow, contract)), False, latest, upcoming)
 
 
 def _event(contract: Contract) -> dict[str, Any]:

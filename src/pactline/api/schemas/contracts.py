@@ -3,7 +3,7 @@ pactline's richer model alongside.
 
 Stigg's fields keep Stigg's names and types: `contractId`, `state` and `billingState`
 (DRAFT, ACTIVE, CANCELED, END_BILLING), `activationStartDate`/`activationEndDate` as instants,
-`subscriptions[]`, and `nextInvoice`/`latestInvoice` (null until invoicing fills them).
+`subscriptions[]`, and `nextInvoice` (the earliest draft) / `latestInvoice` (the latest issued).
 pactline adds its own: `status` (DRAFT, ACTIVE, EXPIRED, CANCELED, ARCHIVED), `version`, the
 legal entity, settings, and the full `terms` in the contract draft format.
 """
@@ -18,6 +18,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from pactline.api.envelope import CamelModel, OutModel
+from pactline.api.schemas.exact_numbers import Number
+from pactline.api.schemas.invoices import STIGG_STATE as STIGG_INVOICE_STATE
 from pactline.api.schemas.subscriptions import SubscriptionProvision, instant
 from pactline.api.schemas.terms_draft import (
     draft_document,
@@ -33,6 +35,8 @@ from pactline.domain.contract_records import (
 )
 from pactline.domain.corrections import CorrectionPolicy, NegativeCorrection, PositiveCorrection
 from pactline.domain.errors import FieldProblem, InvalidArgument
+from pactline.domain.invoice_lifecycle import StoredInvoice
+from pactline.domain.periods import local_midnight
 from pactline.services.contract_members import SubscriptionEntry
 from pactline.services.contracts import ContractView, NewContract
 
@@ -283,6 +287,60 @@ class CorrectionsOut(OutModel):
     overcharge: OverchargeName
 
 
+class NextInvoiceAmountOut(OutModel):
+    amount: Number
+    currency: str  # lower-case ISO 4217, as Stigg
+
+
+class NextInvoiceOut(OutModel):
+    """Stigg's preview of the upcoming invoice: pactline's next draft of the contract."""
+
+    amount: NextInvoiceAmountOut
+    due_date: datetime
+    invoice_id: str
+    period_start: datetime
+    period_end: datetime  # exclusive
+
+    @classmethod
+    def of(cls, invoice: StoredInvoice, timezone: str) -> NextInvoiceOut:
+        total = invoice.total
+        return cls(
+            amount=NextInvoiceAmountOut(amount=total.amount, currency=total.currency.code.lower()),
+            due_date=local_midnight(invoice.due_on, timezone),
+            invoice_id=invoice.id,
+            period_start=local_midnight(invoice.period_start_on, timezone),
+            period_end=local_midnight(invoice.period_end_on, timezone),
+        )
+
+
+class LatestInvoiceOut(OutModel):
+    """Stigg's most recent non-draft invoice of the contract."""
+
+    billing_id: str  # the invoice number
+    created_at: datetime  # when it was issued (approved)
+    requires_action: bool
+    status: Literal["OPEN", "PAID", "CANCELED"]
+    amount_due: Number
+    billing_reason: Literal["BILLING_CYCLE"]
+    currency: str
+    pdf_url: str | None
+    total: Number
+
+    @classmethod
+    def of(cls, invoice: StoredInvoice) -> LatestInvoiceOut:
+        return cls(
+            billing_id=invoice.number or invoice.id,
+            created_at=invoice.approved_at or invoice.created_at,
+            requires_action=False,
+            status=STIGG_INVOICE_STATE[invoice.status],
+            amount_due=invoice.amount_due.amount,
+            billing_reason="BILLING_CYCLE",
+            currency=invoice.currency.code.lower(),
+            pdf_url=None,
+            total=invoice.total.amount,
+        )
+
+
 class ContractOut(OutModel):
     id: str
     contract_id: str
@@ -297,8 +355,8 @@ class ContractOut(OutModel):
     activation_end_date: datetime | None
     state: StateName
     billing_state: StateName | None
-    next_invoice: dict[str, Any] | None = None
-    latest_invoice: dict[str, Any] | None = None
+    next_invoice: NextInvoiceOut | None = None
+    latest_invoice: LatestInvoiceOut | None = None
     subscriptions: list[ContractSubscriptionOut]
     # pactline's own
     status: StatusName
@@ -339,6 +397,12 @@ class ContractOut(OutModel):
             activation_end_date=contract.ends_at,
             state=_state(contract.state_at(at)),
             billing_state=None if billing is None else _state(billing),
+            next_invoice=None
+            if view.next_invoice is None
+            else NextInvoiceOut.of(view.next_invoice, contract.terms.timezone),
+            latest_invoice=None
+            if view.latest_invoice is None
+            else LatestInvoiceOut.of(view.latest_invoice),
             subscriptions=[
                 ContractSubscriptionOut(
                     subscription_id=m.subscription_id,
