@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     worker_interval_seconds: float = Field(default=2.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How often the worker expires contracts and runs billing up to now (drafts only: every
+    # invoice is held for review).
+    billing_interval_seconds: float = Field(default=3600.0, gt=0)
     # How long a server keeps cached entitlements and usage. Its own changes show at once and
     # other processes' changes within the change-feed poll interval; the TTL only bounds what
     # the feed cannot tell (ADR 0007). 0 disables the cache.

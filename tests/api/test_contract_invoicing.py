@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from pactline.bootstrap import Container
+from pactline.jobs.billing_schedule import BillingSchedule
 from tests.api.test_contracts import ok, ready, setup
 from tests.support import SettableClock
 
@@ -114,3 +115,24 @@ def test_a_contract_shows_its_next_draft_and_its_latest_issued_invoice(
         "pdfUrl": None,
         "total": 12450,
     }
+
+
+def test_the_workers_schedule_bills_at_most_once_per_interval(
+    api: httpx.Client, container: Container, clock: SettableClock
+) -> None:
+    setup(api)
+    ready(api)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+    schedule = BillingSchedule(container)  # hourly by default
+    clock.set(datetime(2026, 3, 1, 0, 30, tzinfo=UTC))
+    schedule.tick()  # bills up to now: March's invoice is drafted
+    assert summary(invoices(api))[1] == ("2026-03-01", "DRAFT", "450.00")
+    clock.set(datetime(2026, 3, 1, 0, 40, tzinfo=UTC))
+    ok(api.post("/api/v1/contracts/c-1/cancel"))  # the term now ends on 1 March
+
+    clock.set(datetime(2026, 3, 1, 1, 20, tzinfo=UTC))
+    schedule.tick()  # within the hour: nothing runs
+    assert summary(invoices(api))[1] == ("2026-03-01", "DRAFT", "450.00")
+    clock.set(datetime(2026, 3, 1, 1, 31, tzinfo=UTC))
+    schedule.tick()  # the next run refreshes the draft: 450.00 x 1/31 = 14.52
+    assert summary(invoices(api))[1] == ("2026-03-01", "DRAFT", "14.52")

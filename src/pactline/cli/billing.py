@@ -39,6 +39,9 @@ def billing() -> None:
 @click.option("--environment", default=None, help="Only this environment (slug); default: all")
 def run(as_of: datetime, environment: str | None) -> None:
     with container() as app:
+        expired = app.contracts.expire_due(as_of)
+        if expired:
+            click.echo(f"{len(expired)} contracts expired")
         for env in app.tenancy.environments():
             if environment is not None and env.slug != environment:
                 continue
