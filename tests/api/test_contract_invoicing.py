@@ -136,3 +136,27 @@ def test_the_workers_schedule_bills_at_most_once_per_interval(
     clock.set(datetime(2026, 3, 1, 1, 31, tzinfo=UTC))
     schedule.tick()  # the next run refreshes the draft: 450.00 x 1/31 = 14.52
     assert summary(invoices(api))[1] == ("2026-03-01", "DRAFT", "14.52")
+
+
+def test_a_customer_who_consolidates_gets_one_invoice_across_contracts(
+    api: httpx.Client, container: Container, clock: SettableClock
+) -> None:
+    setup(api)
+    patched = ok(api.patch("/api/v1/customers/acme", json={"consolidateInvoices": True}))
+    assert patched["consolidateInvoices"] is True
+    for contract_id in ("c-1", "c-2"):
+        ready(api, contract_id)
+        ok(api.post(f"/api/v1/contracts/{contract_id}/billing/publish"))
+    caller = container.tenancy.authenticate(api.headers["X-API-KEY"])
+    clock.set(datetime(2026, 3, 1, 6, tzinfo=UTC))
+
+    container.billing_runs.run_due(caller.environment_id, clock.now())
+
+    listed = api.get("/api/v1/customers/acme/invoices").json()["data"]
+    assert [
+        (i["issueDate"][:10], i["contractExternalId"], i["total"], len(i["lineItems"]))
+        for i in listed
+    ] == [
+        ("2026-02-01", None, 24900, 4),  # each contract's platform fee and February seats
+        ("2026-03-01", None, 900, 2),  # both contracts' March seats, 450.00 each
+    ]

@@ -93,6 +93,7 @@ def test_a_provisioned_customer_is_returned_in_stiggs_shape(api: httpx.Client) -
         "timezone": "Europe/Paris",
         "metadata": {"segment": "enterprise", "region": "eu"},
         "passthrough": None,
+        "consolidateInvoices": False,
         "integrations": [],
         "defaultPaymentMethod": None,
         "archivedAt": None,

@@ -50,6 +50,9 @@ class Customer:
     coupon_id: str | None = None
     # Vendor-specific billing fields (Stigg's `passthrough`), kept as sent and never interpreted.
     passthrough: Mapping[str, Any] | None = None
+    # Billing: one invoice per issue date across the customer's contracts (per legal entity
+    # and currency) instead of one per contract.
+    consolidate_invoices: bool = False
 
     @property
     def archived(self) -> bool:

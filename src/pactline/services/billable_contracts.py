@@ -23,16 +23,18 @@ class SavedContracts:
     def active(self, environment_id: str, at: datetime) -> Sequence[BillableContract]:
         with self._uow() as uow:
             saved = uow.contracts.billable(environment_id, at - FINAL_INVOICES_WINDOW)
-        return _billable(saved)
+            consolidating = uow.customers.consolidating(environment_id)
+        return _billable(saved, consolidating)
 
     def for_customer(
         self, environment_id: str, customer_id: str, at: datetime
     ) -> Sequence[BillableContract]:
         with self._uow() as uow:
             saved = uow.contracts.billable(environment_id, at - FINAL_INVOICES_WINDOW, customer_id)
-        return _billable(saved)
+            consolidating = uow.customers.consolidating(environment_id)
+        return _billable(saved, consolidating)
 
 
-def _billable(saved: Sequence[Contract]) -> list[BillableContract]:
-    found = (billable(contract) for contract in saved)
+def _billable(saved: Sequence[Contract], consolidating: set[str]) -> list[BillableContract]:
+    found = (billable(c, c.customer_id in consolidating) for c in saved)
     return [contract for contract in found if contract is not None]

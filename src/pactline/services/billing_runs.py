@@ -47,6 +47,7 @@ from pactline.domain.invoicing import Invoice
 from pactline.domain.periods import local_midnight
 from pactline.domain.rating.schedule import invoice_schedule
 from pactline.domain.rating.usage import NO_USAGE, UsageSource
+from pactline.services.billable_contracts import FINAL_INVOICES_WINDOW
 from pactline.services.billing_corrections import attach_pending, correct_period
 from pactline.services.billing_usage import rate_with_usage
 from pactline.services.invoice_events import (
@@ -108,7 +109,9 @@ class BillingRunService:
         """The contract activation listener: in the activating unit of work, bill the contract
         up to its first invoice, so that invoice is drafted at once (held for review) even
         when it is issued later; later runs refresh it."""
-        found = billable(contract)
+        customer = uow.customers.get(contract.environment_id, contract.customer_id)
+        consolidate = customer is not None and customer.consolidate_invoices
+        found = billable(contract, consolidate)
         if found is None:
             return
         terms = found.terms
@@ -117,8 +120,17 @@ class BillingRunService:
         if not first:
             return
         as_of = max(at, local_midnight(first[0].issue_on, terms.timezone))
+        scope = [found]
+        if consolidate:  # the customer's invoice holds their other contracts' lines too
+            others = uow.contracts.billable(
+                contract.environment_id, as_of - FINAL_INVOICES_WINDOW, contract.customer_id
+            )
+            for other in others:
+                mapped = None if other.id == contract.id else billable(other, True)
+                if mapped is not None and mapped.scope_key == found.scope_key:
+                    scope.append(mapped)
         summary = RunSummary(as_of=as_of)
-        self._run_chunk(uow, contract.environment_id, as_of, [[found]], {}, summary)
+        self._run_chunk(uow, contract.environment_id, as_of, [scope], {}, summary)
         if summary.failed:
             raise InvalidArgument.single(
                 "terms", next(iter(summary.failed.values())), "not_billable"
@@ -274,9 +286,10 @@ class _ScopeRun:
         if same and not revived:
             self._summary.unchanged += 1
             return current
-        base = current
+        # A consolidated invoice names no single contract once a second contract joins it.
+        base = replace(current, contract_id=scheduled.contract_id)
         if revived:
-            base = replace(current, status=InvoiceStatus.DRAFT, voided_at=None, void_reason=None)
+            base = replace(base, status=InvoiceStatus.DRAFT, voided_at=None, void_reason=None)
         updated = refreshed(base, scheduled.issue_on, scheduled.due_on, scheduled.lines, self._now)
         save_invoice(self._uow, updated, current.version)
         event = INVOICE_DRAFTED if revived else INVOICE_UPDATED

@@ -51,6 +51,7 @@ _UPDATABLE = frozenset(
         "language",
         "coupon_id",
         "passthrough",
+        "consolidate_invoices",
     }
 )
 
@@ -67,6 +68,7 @@ class NewCustomer:
     language: str | None = None
     coupon_id: str | None = None
     passthrough: Mapping[str, Any] | None = None
+    consolidate_invoices: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class CustomerService:
             updated_at=now,
             coupon_id=new.coupon_id or None,  # Stigg's "" means "no coupon"
             passthrough=None if new.passthrough is None else dict(new.passthrough),
+            consolidate_invoices=new.consolidate_invoices,
         )
         customer = _checked(customer, now)
         with self._uow() as uow:

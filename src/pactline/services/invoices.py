@@ -128,11 +128,14 @@ class InvoiceService:
         now = self._clock.now()
         with self._uow() as uow:
             _require_customer(uow, caller, customer_id)
-            contracts = [
-                c
-                for c in self.contracts.for_customer(caller.environment_id, customer_id, now)
-                if contract_id is None or c.contract_id == contract_id
-            ]
+        # Read in its own unit of work, before this one: SQLite has one writer at a time, and
+        # a unit of work nested in another waits for it.
+        contracts = [
+            c
+            for c in self.contracts.for_customer(caller.environment_id, customer_id, now)
+            if contract_id is None or c.contract_id == contract_id
+        ]
+        with self._uow() as uow:
             features: dict[str, Feature | None] = {}
 
             def rate(contract: BillableContract, usage: UsageSource) -> Invoice | None:

@@ -189,6 +189,10 @@ class CustomerRepository(Protocol):
         changes to the customer's subscriptions and grants are made one after another."""
         ...
 
+    def consolidating(self, environment_id: str) -> set[str]:
+        """The ids of the environment's customers whose invoices consolidate."""
+        ...
+
     def update(self, customer: Customer) -> None: ...
     def list(
         self, environment_id: str, query: CustomerQuery, page: PageRequest

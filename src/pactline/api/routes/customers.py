@@ -40,6 +40,7 @@ def provision_customer(
             language=body.language,
             coupon_id=body.coupon_id,
             passthrough=None if body.passthrough is None else body.passthrough.document(),
+            consolidate_invoices=bool(body.consolidate_invoices),
         ),
     )
     return Envelope(data=CustomerOut.of(customer))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import Field
+
 from pactline.api.envelope import CamelModel, OutModel
 from pactline.api.filters import parse_instant
 from pactline.api.schemas.exact_numbers import as_number
@@ -76,6 +78,11 @@ class _CustomerFields(CamelModel):
     metadata: dict[str, str] | None = None
     timezone: str | None = None
     passthrough: PassthroughIn | None = None
+    consolidate_invoices: bool | None = Field(
+        None,
+        description="pactline: one invoice per issue date across the customer's contracts "
+        "(per legal entity and currency) instead of one per contract; default false",
+    )
     integrations: list[dict[str, Any]] | None = None
     default_payment_method: dict[str, Any] | None = None
 
@@ -105,6 +112,8 @@ class CustomerUpdate(_CustomerFields):
         out: dict[str, object] = {name: getattr(self, name) for name in sent}
         if "passthrough" in sent:
             out["passthrough"] = None if self.passthrough is None else self.passthrough.document()
+        if "consolidate_invoices" in sent:
+            out["consolidate_invoices"] = bool(self.consolidate_invoices)  # null: the default
         return out
 
 
@@ -119,6 +128,7 @@ class CustomerOut(OutModel):
     timezone: str | None
     metadata: dict[str, str]
     passthrough: dict[str, Any] | None
+    consolidate_invoices: bool
     integrations: list[dict[str, Any]]
     default_payment_method: None
     archived_at: datetime | None
@@ -139,6 +149,7 @@ class CustomerOut(OutModel):
             timezone=customer.timezone,
             metadata=dict(customer.metadata),
             passthrough=None if customer.passthrough is None else dict(customer.passthrough),
+            consolidate_invoices=customer.consolidate_invoices,
             integrations=[],
             default_payment_method=None,
             archived_at=customer.archived_at,

@@ -39,6 +39,13 @@ class SqlCustomerRepository:
         )
         return None if row is None else _customer(row)
 
+    def consolidating(self, environment_id: str) -> set[str]:
+        statement = select(CustomerRow.id).where(
+            CustomerRow.environment_id == environment_id,
+            CustomerRow.consolidate_invoices.is_(True),
+        )
+        return set(self._session.scalars(statement))
+
     def update(self, customer: Customer) -> None:
         row = self._session.get(CustomerRow, (customer.environment_id, customer.id))
         assert row is not None, "update() follows a get() in the same unit of work"
@@ -139,6 +146,7 @@ def _customer_values(customer: Customer) -> dict[str, Any]:
         "coupon_id": customer.coupon_id,
         "metadata_": dict(customer.metadata),
         "passthrough": None if customer.passthrough is None else dict(customer.passthrough),
+        "consolidate_invoices": customer.consolidate_invoices,
         "archived_at": customer.archived_at,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,
@@ -161,6 +169,7 @@ def _customer(row: CustomerRow) -> Customer:
         updated_at=row.updated_at,
         coupon_id=row.coupon_id,
         passthrough=None if row.passthrough is None else dict(row.passthrough),
+        consolidate_invoices=row.consolidate_invoices,
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     String,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +38,7 @@ class CustomerRow(Base):
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON)
     # Vendor billing passthrough, stored as sent and never queried inside.
     passthrough: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    consolidate_invoices: Mapped[bool] = mapped_column(Boolean, server_default=false())
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
