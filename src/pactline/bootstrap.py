@@ -24,6 +24,7 @@ from pactline.services.entitlements import EntitlementCache, EntitlementService
 from pactline.services.idempotency import IdempotencyService
 from pactline.services.invoices import InvoiceService
 from pactline.services.legal_entities import LegalEntityService
+from pactline.services.orders import OrderService, follow_contract
 from pactline.services.plans import PlanService
 from pactline.services.ports import Clock, WebhookSender
 from pactline.services.subscriptions import SubscriptionService, follow_publish
@@ -56,6 +57,7 @@ class Container:
     entitlement_changes: ChangeFollower = field(init=False)
     invoices: InvoiceService = field(init=False)
     billing_runs: BillingRunService = field(init=False)
+    orders: OrderService = field(init=False)
     relay: WebhookRelay = field(init=False)
 
     def __post_init__(self) -> None:
@@ -85,11 +87,17 @@ class Container:
         # The first invoice of an activated contract is drafted by the invoicing listener.
         # Billing runs read saved contracts; activation drafts a contract's first invoice.
         self.billing_runs = BillingRunService(self.uow, self.clock, SavedContracts(self.uow))
+        # Orders follow their contract: each change may fulfil one (services/orders.py).
         self.contracts = ContractService(
-            self.uow, self.clock, cache, on_activated=self.billing_runs.draft_first_invoice
+            self.uow,
+            self.clock,
+            cache,
+            on_activated=self.billing_runs.draft_first_invoice,
+            on_changed=follow_contract,
         )
         # Saved contracts reach billing through one source, shared by runs and look-aheads.
         self.invoices = InvoiceService(self.uow, self.clock, self.billing_runs.contracts)
+        self.orders = OrderService(self.uow, self.clock)
         self.relay = WebhookRelay(
             self.uow,
             self.clock,

@@ -30,6 +30,15 @@ ISO_TERMS = {
         }
     ],
 }
+ISO_ORDER = {
+    "id": "iso-order",
+    "customerId": "iso-customer",
+    "contractId": "iso-contract",
+    "type": "INITIAL",
+    "source": {"kind": "CRM", "reference": "iso"},
+    "signedDate": "2026-01-10",
+    "lines": [{"name": "Sandbox only", "kind": "RECURRING", "currency": "USD"}],
+}
 ISO_ITEM = {"externalId": "x", "name": "x", "pricingModelId": "flat_fee", "rows": [{"price": 1}]}
 SETUP: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/api/v1/products", {"id": "iso-product", "displayName": "Sandbox only"}),
@@ -93,6 +102,7 @@ SETUP: list[tuple[str, str, dict[str, object]]] = [
         "/api/v1/contracts",
         {"contractId": "iso-contract", "customerId": "iso-customer", "terms": ISO_TERMS},
     ),
+    ("POST", "/api/v1/orders", ISO_ORDER),
 ]
 IDS = {
     "product_id": "iso-product",
@@ -103,6 +113,7 @@ IDS = {
     "subscription_id": "iso-subscription",
     "contract_id": "iso-contract",
     "entity_id": "iso-entity",
+    "order_id": "iso-order",
     "item_ref": "iso-item",
     "index": "0",
     # No invoice is drafted over HTTP: an id that would be a sandbox invoice's.
@@ -121,6 +132,7 @@ COLLECTIONS = [
     "/api/v1/invoices",
     "/api/v1/contracts",
     "/api/v1/contracts/legal-entities",
+    "/api/v1/orders",
 ]
 
 # Routes that reach one resource by id: (method, path template) → request body to send.
@@ -244,6 +256,10 @@ ROUTES_WITH_ID: dict[tuple[str, str], dict[str, object] | None] = {
     ("POST", "/api/v1/invoices/{invoice_id}/void"): None,
     ("POST", "/api/v1/invoices/{invoice_id}/paid"): {"paidDate": "2026-01-15"},
     ("GET", "/api/v1/invoices/{invoice_id}/credit-notes"): None,
+    ("GET", "/api/v1/orders/{order_id}"): None,
+    ("PATCH", "/api/v1/orders/{order_id}"): {"contractId": "evil", "version": 1},
+    ("POST", "/api/v1/orders/{order_id}/cancel"): None,
+    ("GET", "/api/v1/contracts/{contract_id}/orders"): None,
     # Bulk approval names its invoices in the body.
     ("POST", "/api/v1/invoices/approve"): {"invoiceIds": ["iso-invoice"]},
 }
@@ -275,6 +291,8 @@ ROUTES_WITHOUT_ID = {
     ("POST", "/api/v1/subscriptions/preview"),
     ("POST", "/api/v1/subscriptions/import"),
     ("GET", "/api/v1/invoices"),
+    ("GET", "/api/v1/orders"),
+    ("POST", "/api/v1/orders"),
     # Entitlement reads name a customer but answer an unknown one in the data (200 with
     # `accessDeniedReason: CustomerNotFound`, as the SDK expects): checked by the last test.
     ("GET", "/api/v1/customers/{customer_id}/entitlements/check"),

@@ -24,6 +24,7 @@ from pactline.api.routes import (
     features,
     health,
     invoices,
+    orders,
     plans,
     products,
     subscriptions,
@@ -75,6 +76,8 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     app.include_router(contract_billing.router)
     app.include_router(contracts.contracts_router)
     app.include_router(contracts.customer_contracts_router)
+    app.include_router(orders.router)
+    app.include_router(orders.contract_orders_router)
     app.include_router(products.router)
     app.include_router(features.router)
     app.include_router(plans.router)

@@ -44,6 +44,7 @@ class Amendment:
     version_before: int
     version_after: int
     changes: tuple[TermChange, ...]
+    order_id: str | None = None  # the order (an upsell) the amendment carries out
 
 
 def terms_diff(before: ContractTerms, after: ContractTerms) -> tuple[TermChange, ...]:

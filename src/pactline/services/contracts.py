@@ -81,6 +81,8 @@ from pactline.services.events import record_event
 from pactline.services.ports import Clock, ContractQuery, UnitOfWork, UnitOfWorkFactory
 
 ActivationListener = Callable[[UnitOfWork, Contract, datetime], None]
+# Told inside the unit of work of every saved change of a contract, just before it commits.
+ChangeListener = Callable[[UnitOfWork, Contract, datetime], None]
 TermsEdit = Callable[[ContractTerms], ContractTerms]
 
 MAX_SCHEDULE_YEARS = 100
@@ -128,12 +130,15 @@ class ContractService:
         clock: Clock,
         cache: EntitlementCache | None = None,
         on_activated: ActivationListener | None = None,
+        on_changed: ChangeListener | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._cache = cache or EntitlementCache(clock)
         # Told inside the activating unit of work (the first invoice is drafted there).
         self._on_activated = on_activated
+        # Orders follow their contract: one completed by this change is fulfilled with it.
+        self._on_changed = on_changed
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -399,15 +404,19 @@ class ContractService:
         edit: TermsEdit,
         effective_on: date | None = None,
         expected_version: int | None = None,
+        order_id: str | None = None,
     ) -> tuple[ContractView, Amendment | None]:
         """Change an active contract's terms from `effective_on` (default: today in the
-        contract's timezone, inside its term), recording who changed what. Terms that come
-        out unchanged record nothing (a retried amendment)."""
+        contract's timezone, inside its term), recording who changed what, and the order it
+        carries out when `order_id` names one. Terms that come out unchanged record nothing
+        (a retried amendment)."""
         now = self._clock.now()
         with self._uow() as uow:
             current = _load(uow, caller, contract_id, for_update=True)
             _check_version(current, expected_version)
             require_status(current, {ContractStatus.ACTIVE}, "an amendment")
+            if order_id is not None:
+                _require_order(uow, caller, contract_id, order_id)
             terms = with_terms(current, edit(current.terms))
             changes = terms_diff(current.terms, terms)
             if not changes:
@@ -426,20 +435,18 @@ class ContractService:
                 version_before=current.version,
                 version_after=updated.version,
                 changes=changes,
+                order_id=order_id,
             )
             uow.contracts.add_amendment(amendment)
-            record_event(
-                uow,
-                caller.environment_id,
-                "contract.amended",
-                {
-                    **_event(updated),
-                    "amendment": amendment.number,
-                    "effectiveDate": day.isoformat(),
-                    "changed": [change.path for change in changes],
-                },
-                now,
-            )
+            data = {
+                **_event(updated),
+                "amendment": amendment.number,
+                "effectiveDate": day.isoformat(),
+                "changed": [change.path for change in changes],
+            }
+            if order_id is not None:
+                data["orderId"] = order_id
+            record_event(uow, caller.environment_id, "contract.amended", data, now)
             self._commit(uow, updated, False)
             return _view(uow, updated, now), amendment
 
@@ -575,6 +582,8 @@ class ContractService:
                     record_event(uow, environment_id, "contract.activated", _event(live), now)
                     if self._on_activated is not None:
                         self._on_activated(uow, live, now)
+                    self._changed(uow, live)
+            self._changed(uow, ended)
             uow.commit()
 
     def _save(
@@ -594,7 +603,12 @@ class ContractService:
                 ENTITY, current.id, current.version, None if latest is None else latest.version
             )
 
+    def _changed(self, uow: UnitOfWork, contract: Contract) -> None:
+        if self._on_changed is not None:
+            self._on_changed(uow, contract, contract.updated_at)
+
     def _commit(self, uow: UnitOfWork, contract: Contract, entitlements_changed: bool) -> None:
+        self._changed(uow, contract)
         env, customer_id = contract.environment_id, contract.customer_id
         if entitlements_changed:
             self._cache.note(uow, EntitlementChange.customer(env, customer_id))
@@ -614,6 +628,16 @@ def _require_id(contract_id: str) -> None:
         problems.append(FieldProblem("id", "must not contain '/' or be '.' or '..'", "invalid"))
     if problems:
         raise InvalidArgument(problems)
+
+
+def _require_order(uow: UnitOfWork, caller: Principal, contract_id: str, order_id: str) -> None:
+    """An amendment carries out an order of its own contract."""
+    order = uow.orders.get(caller.environment_id, order_id)
+    if order is None:
+        raise InvalidArgument.single("orderId", f"no order '{order_id}'", "not_found")
+    if order.contract_id != contract_id:
+        message = f"order '{order_id}' is not for contract '{contract_id}' (set its contractId)"
+        raise InvalidArgument.single("orderId", message, "other_contract")
 
 
 def _customer(uow: UnitOfWork, caller: Principal, customer_id: str) -> Customer:
@@ -658,6 +682,7 @@ def _api_name(attribute: str) -> str:
 __all__ = [
     "UPDATABLE",
     "ActivationListener",
+    "ChangeListener",
     "ContractService",
     "ContractView",
     "NewContract",

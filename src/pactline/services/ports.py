@@ -40,6 +40,7 @@ from pactline.domain.metering import (
     Running,
     UsageRecord,
 )
+from pactline.domain.orders import Order, OrderStatus, OrderType
 from pactline.domain.pagination import CreatedRange, Page, PageRequest
 from pactline.domain.periods import Period
 from pactline.domain.plans import (
@@ -678,6 +679,9 @@ class UnitOfWork(Protocol):
     @property
     def billing_usage(self) -> BillingUsageRepository: ...
 
+    @property
+    def orders(self) -> OrderRepository: ...
+
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
         self,
@@ -712,3 +716,31 @@ class PublishListener(Protocol):
 
 class WebhookSender(Protocol):
     def send(self, url: str, body: bytes, headers: dict[str, str]) -> AttemptOutcome: ...
+
+
+# --- orders (issue 5) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    customer_id: str | None = None
+    contract_id: str | None = None
+    statuses: frozenset[OrderStatus] = frozenset()
+    types: frozenset[OrderType] = frozenset()
+    created: CreatedRange = field(default_factory=CreatedRange)
+
+
+class OrderRepository(Protocol):
+    def add(self, order: Order) -> None:
+        """Raises DuplicatedEntityNotAllowed when the id is taken."""
+        ...
+
+    def get(self, environment_id: str, order_id: str, for_update: bool = False) -> Order | None: ...
+    def update(self, order: Order, expected_version: int) -> bool:
+        """Write `order` only if the stored version is `expected_version`."""
+        ...
+
+    def list(self, environment_id: str, query: OrderQuery, page: PageRequest) -> Page[Order]: ...
+    def open_for_contract(self, environment_id: str, contract_id: str) -> Sequence[Order]:
+        """The contract's NEW orders, oldest first, locked until the unit of work ends."""
+        ...

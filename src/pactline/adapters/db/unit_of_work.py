@@ -26,6 +26,7 @@ from pactline.adapters.db.repositories.invoices import (
     SqlInvoiceRepository,
 )
 from pactline.adapters.db.repositories.legal_entities import SqlLegalEntityRepository
+from pactline.adapters.db.repositories.orders import SqlOrderRepository
 from pactline.adapters.db.repositories.outbox import SqlOutboxRepository
 from pactline.adapters.db.repositories.plans import SqlAddonRepository, SqlPlanRepository
 from pactline.adapters.db.repositories.subscriptions import SqlSubscriptionRepository
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.credit_balances = SqlCreditBalanceRepository(session)
         self.corrections = SqlCorrectionRepository(session)
         self.billing_usage = SqlBillingUsageRepository(session)
+        self.orders = SqlOrderRepository(session)
         return self
 
     def __exit__(

@@ -263,6 +263,11 @@ def edit_active(
     `quantityChanges` and `priceChanges`. Recorded in GET .../amendments."""
     version = optional_version(if_match, body.version)
     view, _ = app.contracts.amend(
-        caller, contract_id, body.edit(), body.effective_date, expected_version=version
+        caller,
+        contract_id,
+        body.edit(),
+        body.effective_date,
+        expected_version=version,
+        order_id=body.order_id,
     )
     return contract_out(view, response)

@@ -393,6 +393,7 @@ class AmendIn(CamelModel):
     terms: dict[str, Any] | None = Field(None, description="Whole new terms, draft format")
     quantity_changes: list[QuantityChangeIn] | None = None
     price_changes: list[PriceChangeIn] | None = None
+    order_id: str | None = Field(None, description="pactline: the order (an upsell) it carries out")
     version: int | None = None
 
     def edit(self) -> Callable[[ContractTerms], ContractTerms]:

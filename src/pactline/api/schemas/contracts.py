@@ -453,6 +453,7 @@ class AmendmentOut(OutModel):
     version_before: int
     version_after: int
     changes: list[TermChangeOut]
+    order_id: str | None = Field(None, description="The order it carries out, when named")
 
     @classmethod
     def of(cls, amendment: Amendment) -> AmendmentOut:
@@ -469,6 +470,7 @@ class AmendmentOut(OutModel):
                 TermChangeOut(path=c.path, before=c.before, after=c.after)
                 for c in amendment.changes
             ],
+            order_id=amendment.order_id,
         )
 
 

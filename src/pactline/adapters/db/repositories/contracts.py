@@ -129,6 +129,7 @@ class SqlContractRepository:
                     for c in amendment.changes
                 ],
                 created_at=amendment.created_at,
+                order_id=amendment.order_id,
             )
         )
         self._session.flush()
@@ -306,4 +307,5 @@ def _amendment(row: ContractAmendmentRow) -> Amendment:
         version_before=row.version_before,
         version_after=row.version_after,
         changes=tuple(TermChange(c["path"], c["before"], c["after"]) for c in row.changes),
+        order_id=row.order_id,
     )

@@ -9,6 +9,7 @@ from pactline.adapters.db.schema.changes import *  # noqa: F403
 from pactline.adapters.db.schema.contracts import *  # noqa: F403
 from pactline.adapters.db.schema.customers import *  # noqa: F403
 from pactline.adapters.db.schema.invoices import *  # noqa: F403
+from pactline.adapters.db.schema.orders import *  # noqa: F403
 from pactline.adapters.db.schema.plans import *  # noqa: F403
 from pactline.adapters.db.schema.platform import *  # noqa: F403
 from pactline.adapters.db.schema.subscriptions import *  # noqa: F403

@@ -139,6 +139,8 @@ class ContractAmendmentRow(Base):
     version_after: Mapped[int] = mapped_column(Integer)
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+    # The order it carries out (added by 0010_orders; checked by ContractService.amend).
+    order_id: Mapped[str | None] = mapped_column(String(255))
 
 
 __all__ = ["ContractAmendmentRow", "ContractRow", "ContractSubscriptionRow", "LegalEntityRow"]
