@@ -160,3 +160,39 @@ def test_a_customer_who_consolidates_gets_one_invoice_across_contracts(
         ("2026-02-01", None, 24900, 4),  # each contract's platform fee and February seats
         ("2026-03-01", None, 900, 2),  # both contracts' March seats, 450.00 each
     ]
+
+
+def test_a_usage_refresh_bills_the_contract_up_to_now(
+    api: httpx.Client, clock: SettableClock
+) -> None:
+    setup(api)
+    ready(api)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+    clock.set(datetime(2026, 3, 1, 6, tzinfo=UTC))
+
+    refreshed = ok(api.post("/api/v1/contracts/c-1/usage/refresh"))
+    again = ok(api.post("/api/v1/contracts/c-1/usage/refresh"))
+
+    assert (refreshed["contracts"], refreshed["drafted"], refreshed["unchanged"]) == (1, 1, 1)
+    assert (again["drafted"], again["refreshed"], again["unchanged"]) == (0, 0, 2)
+    assert [i["issueDate"] for i in invoices(api)] == ["2026-02-01", "2026-03-01"]
+    missing = api.post("/api/v1/contracts/nope/usage/refresh")
+    assert (missing.status_code, missing.json()["code"]) == (404, "EntityNotFound")
+
+
+def test_a_contract_lists_the_credit_notes_against_its_invoices(api: httpx.Client) -> None:
+    setup(api)
+    ready(api)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+    [first] = invoices(api)
+    ok(api.post(f"/api/v1/invoices/{first['id']}/approve"))
+    note = {"reasonCode": "WAIVER", "issueDate": "2026-02-10", "amount": 450}
+    api.post(f"/api/v1/customers/acme/invoices/{first['id']}/credit-note", json=note)
+
+    listed = ok(api.get("/api/v1/contracts/c-1/billing/credit-notes"))
+
+    assert [(n["invoiceId"], n["reasonCode"], n["total"]) for n in listed] == [
+        (first["id"], "WAIVER", "450.00")
+    ]
+    unknown = api.get("/api/v1/contracts/c-2/billing/credit-notes")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "EntityNotFound")

@@ -232,6 +232,8 @@ ROUTES_WITH_ID: dict[tuple[str, str], dict[str, object] | None] = {
     ("PATCH", "/api/v1/contracts/{contract_id}/billing/settings"): {"autoRenew": True},
     ("GET", "/api/v1/contracts/{contract_id}/billing/summary"): None,
     ("GET", "/api/v1/contracts/{contract_id}/billing/invoice-schedule"): None,
+    ("GET", "/api/v1/contracts/{contract_id}/billing/credit-notes"): None,
+    ("POST", "/api/v1/contracts/{contract_id}/usage/refresh"): None,
     ("POST", "/api/v1/contracts/{contract_id}/billing/publish"): None,
     ("POST", "/api/v1/contracts/{contract_id}/billing/edit-active"): {
         "quantityChanges": [{"lineItemId": "x", "effectiveDate": "2026-02-01", "quantity": 1}]

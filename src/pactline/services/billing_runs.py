@@ -32,7 +32,7 @@ from pactline.domain.billable_contracts import (
 from pactline.domain.catalog import Feature
 from pactline.domain.contract_records import Contract
 from pactline.domain.corrections import Correction
-from pactline.domain.errors import InvalidArgument
+from pactline.domain.errors import EntityNotFound, InvalidArgument
 from pactline.domain.ids import new_id
 from pactline.domain.invoice_lifecycle import (
     ISSUED,
@@ -47,6 +47,7 @@ from pactline.domain.invoicing import Invoice
 from pactline.domain.periods import local_midnight
 from pactline.domain.rating.schedule import invoice_schedule
 from pactline.domain.rating.usage import NO_USAGE, UsageSource
+from pactline.domain.tenancy import Principal
 from pactline.services.billable_contracts import FINAL_INVOICES_WINDOW
 from pactline.services.billing_corrections import attach_pending, correct_period
 from pactline.services.billing_usage import rate_with_usage
@@ -135,6 +136,22 @@ class BillingRunService:
             raise InvalidArgument.single(
                 "terms", next(iter(summary.failed.values())), "not_billable"
             )
+
+    def refresh(self, caller: Principal, contract_id: str) -> RunSummary:
+        """Bill one contract (with the contracts it consolidates with) up to now: drafts take
+        the latest usage, due drafts are created and approved periods corrected (Stigg's usage
+        refresh). A contract that bills nothing (a draft, billing off) refreshes nothing."""
+        now = self._clock.now()
+        env = caller.environment_id
+        with self._uow() as uow:
+            contract = uow.contracts.get(env, contract_id)
+            if contract is None:
+                raise EntityNotFound("Contract", contract_id)
+        candidates = self.contracts.for_customer(env, contract.customer_id, now)
+        target = next((c for c in candidates if c.contract_id == contract_id), None)
+        if target is None:
+            return RunSummary(as_of=now)
+        return self.run(env, now, [c for c in candidates if c.scope_key == target.scope_key])
 
     def run(
         self, environment_id: str, as_of: datetime, contracts: Iterable[BillableContract]

@@ -155,12 +155,22 @@ class InvoiceService:
             return uow.credit_notes.for_invoice(caller.environment_id, invoice_id)
 
     def list_credit_notes(
-        self, caller: Principal, customer_id: str | None, page: PageRequest
+        self,
+        caller: Principal,
+        customer_id: str | None,
+        page: PageRequest,
+        contract_id: str | None = None,
     ) -> Page[CreditNote]:
         with self._uow() as uow:
             if customer_id is not None:
                 _require_customer(uow, caller, customer_id)
-            return uow.credit_notes.list(caller.environment_id, customer_id, None, page)
+            if (
+                contract_id is not None
+                and uow.contracts.get(caller.environment_id, contract_id) is None
+            ):
+                raise EntityNotFound("Contract", contract_id)
+            env = caller.environment_id
+            return uow.credit_notes.list(env, customer_id, None, page, contract_id)
 
     # --- lifecycle ------------------------------------------------------------------------
 

@@ -552,7 +552,10 @@ class CreditNoteRepository(Protocol):
         customer_id: str | None,
         invoice_id: str | None,
         page: PageRequest,
-    ) -> Page[CreditNote]: ...
+        contract_id: str | None = None,
+    ) -> Page[CreditNote]:
+        """Newest last; `contract_id`: notes against invoices that bill the contract."""
+        ...
 
 
 class CreditBalanceRepository(Protocol):

@@ -38,6 +38,7 @@ from pactline.api.schemas.invoice_schedule import (
     InvoiceOut,
     InvoiceScheduleOut,
 )
+from pactline.api.schemas.invoices import CreditNoteOut, RunOut
 from pactline.api.schemas.legal_entities import LegalEntityCreate, LegalEntityOut
 from pactline.domain.contract_items import with_row_changed, without_row
 
@@ -230,6 +231,22 @@ def invoice_schedule(
     """The invoices the terms produce, in issue order; usage lines at zero usage."""
     invoices = app.contracts.schedule(caller, contract_id, count, as_of)
     return Envelope(data=InvoiceScheduleOut(invoices=[InvoiceOut.of(i) for i in invoices]))
+
+
+@router.get("/{contract_id}/billing/credit-notes")
+def contract_credit_notes(
+    contract_id: str, caller: ServerKey, app: ContainerDep, paging: Paging
+) -> ListEnvelope[CreditNoteOut]:
+    """Credit notes against the invoices that bill the contract, oldest first."""
+    page = app.invoices.list_credit_notes(caller, None, paging, contract_id)
+    return ListEnvelope(data=[CreditNoteOut.of(n) for n in page.items], pagination=page_out(page))
+
+
+@router.post("/{contract_id}/usage/refresh")
+def refresh_usage(contract_id: str, caller: ServerKey, app: ContainerDep) -> Envelope[RunOut]:
+    """Bill the contract up to now with the latest usage: its drafts refresh, invoices due are
+    drafted, approved periods are corrected by its policy. Safe to repeat."""
+    return Envelope(data=RunOut.of(app.billing_runs.refresh(caller, contract_id)))
 
 
 # --- lifecycle --------------------------------------------------------------------------------

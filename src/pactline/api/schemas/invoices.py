@@ -27,6 +27,7 @@ from pactline.domain.invoice_lifecycle import (
     StoredLine,
 )
 from pactline.domain.invoicing import LineKind
+from pactline.services.billing_runs import RunSummary
 from pactline.services.invoices import UpcomingInvoice
 
 _END_EXCLUSIVE = "Exclusive: the first day not covered"
@@ -205,6 +206,34 @@ class CreditNoteLineOut(OutModel):
     description: str
     amount: str
     invoice_line: int | None = Field(description="The credited line's position, if one")
+
+
+class RunOut(OutModel):
+    """What a billing run did."""
+
+    as_of: datetime
+    contracts: int
+    drafted: int
+    refreshed: int
+    unchanged: int
+    held: int = Field(description="Drafts edited by hand, left as they are")
+    corrected: int
+    superseded: int
+    failed: dict[str, str] = Field(description="Contract id to why it was not billed")
+
+    @classmethod
+    def of(cls, summary: RunSummary) -> RunOut:
+        return cls(
+            as_of=summary.as_of,
+            contracts=summary.contracts,
+            drafted=summary.drafted,
+            refreshed=summary.refreshed,
+            unchanged=summary.unchanged,
+            held=summary.held,
+            corrected=summary.corrected,
+            superseded=summary.superseded,
+            failed=dict(summary.failed),
+        )
 
 
 class CreditNoteOut(OutModel):

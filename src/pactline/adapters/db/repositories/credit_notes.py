@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,8 @@ from pactline.adapters.db.schema import (
     CreditEntryRow,
     CreditNoteLineRow,
     CreditNoteRow,
+    InvoiceLineRow,
+    InvoiceRow,
 )
 from pactline.domain.credit_balances import CreditEntry, CreditEntryKind
 from pactline.domain.credit_notes import CreditNote, CreditNoteLine, CreditReason
@@ -80,8 +82,23 @@ class SqlCreditNoteRepository:
         customer_id: str | None,
         invoice_id: str | None,
         page: PageRequest,
+        contract_id: str | None = None,
     ) -> Page[CreditNote]:
         statement = select(CreditNoteRow).where(CreditNoteRow.environment_id == environment_id)
+        if contract_id is not None:
+            line = InvoiceLineRow
+            billed = select(InvoiceRow.id).where(
+                InvoiceRow.environment_id == environment_id,
+                or_(
+                    InvoiceRow.contract_id == contract_id,
+                    exists().where(
+                        line.environment_id == InvoiceRow.environment_id,
+                        line.invoice_id == InvoiceRow.id,
+                        line.contract_id == contract_id,
+                    ),
+                ),
+            )
+            statement = statement.where(CreditNoteRow.invoice_id.in_(billed))
         if customer_id is not None:
             statement = statement.where(CreditNoteRow.customer_id == customer_id)
         if invoice_id is not None:
