@@ -15,7 +15,7 @@ import httpx
 
 from pactline.bootstrap import Container
 from pactline.jobs.billing_schedule import BillingSchedule
-from tests.api.test_contracts import ok, ready, setup
+from tests.api.test_contracts import DRAFT_TERMS, create, ok, ready, setup, subscribe
 from tests.support import SettableClock
 
 
@@ -196,3 +196,52 @@ def test_a_contract_lists_the_credit_notes_against_its_invoices(api: httpx.Clien
     ]
     unknown = api.get("/api/v1/contracts/c-2/billing/credit-notes")
     assert (unknown.status_code, unknown.json()["code"]) == (404, "EntityNotFound")
+
+
+def test_invoices_are_numbered_with_the_legal_entitys_prefix(api: httpx.Client) -> None:
+    setup(api)
+    entity = {
+        "id": "pact-fr",
+        "name": "Pact SAS",
+        "country": "FR",
+        "address": ["1 rue de la Paix"],
+        "bankTransfer": {
+            "accountHolder": "Pact SAS",
+            "iban": "FR7630006000011234567890189",
+            "bic": "AGRIFRPP",
+        },
+        "invoiceNumberPrefix": "FR-",
+    }
+    ok(api.post("/api/v1/contracts/legal-entities", json=entity), 201)
+    create(api, contractId="c-fr", legalEntityId="pact-fr", terms=DRAFT_TERMS)
+    ok(api.post("/api/v1/contracts/c-fr/billing/publish"))
+    [first] = invoices(api, "c-fr")
+
+    approved = ok(api.post(f"/api/v1/invoices/{first['id']}/approve"))
+
+    assert approved["number"] == "FR-000001"
+
+
+def test_consolidation_cannot_change_once_the_customer_has_invoices(api: httpx.Client) -> None:
+    setup(api)
+    ready(api)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))  # drafts the first invoice
+
+    refused = api.patch("/api/v1/customers/acme", json={"consolidateInvoices": True})
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "StateConflict")
+    assert ok(api.get("/api/v1/customers/acme"))["consolidateInvoices"] is False
+    unchanged = api.patch("/api/v1/customers/acme", json={"consolidateInvoices": False})
+    assert unchanged.status_code == 200  # the same value is no change
+
+
+def test_a_subscription_names_the_contract_holding_it(api: httpx.Client) -> None:
+    setup(api)
+    subscribe(api, "sub-1")
+    subscribe(api, "sub-2")
+    ready(api, subscriptions=[{"existingSubscriptionId": "sub-1"}])
+
+    assert ok(api.get("/api/v1/subscriptions/sub-1"))["contractId"] == "c-1"
+    assert ok(api.get("/api/v1/subscriptions/sub-2"))["contractId"] is None
+    listed = ok(api.get("/api/v1/subscriptions", params={"customerId": "acme"}))
+    assert {s["id"]: s["contractId"] for s in listed} == {"sub-1": "c-1", "sub-2": None}

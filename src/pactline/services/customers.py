@@ -23,6 +23,7 @@ from pactline.domain.errors import (
     EntityNotFound,
     FieldProblem,
     InvalidArgument,
+    StateConflict,
 )
 from pactline.domain.ids import new_id
 from pactline.domain.pagination import CreatedRange, Page, PageRequest
@@ -140,6 +141,18 @@ class CustomerService:
         now = self._clock.now()
         with self._uow() as uow:
             current = _customer(uow, caller, customer_id)
+            consolidate = changes.get("consolidate_invoices", current.consolidate_invoices)
+            if consolidate != current.consolidate_invoices and uow.invoices.any_for_customer(
+                caller.environment_id, customer_id
+            ):
+                # The setting decides which invoice a period belongs to: changing it once
+                # invoices exist would bill their periods again under the other arrangement.
+                raise StateConflict(
+                    "Customer",
+                    customer_id,
+                    "INVOICED",
+                    "consolidateInvoices cannot change once the customer has invoices",
+                )
             updated = _checked(replace(current, **changes, updated_at=now), now)
             uow.customers.update(updated)
             record_event(

@@ -512,6 +512,7 @@ class InvoiceQuery:
 
 
 class InvoiceRepository(Protocol):
+    def any_for_customer(self, environment_id: str, customer_id: str) -> bool: ...
     def add(self, invoice: StoredInvoice) -> bool:
         """Insert unless its period (scope, group key, issue date, correction number) already
         has an invoice, written by another run: then nothing is written and False returned."""

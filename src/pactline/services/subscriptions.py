@@ -87,6 +87,7 @@ class SubscriptionView:
     subscription: Subscription
     at: datetime
     prices: tuple[EffectivePrice, ...]
+    contract_id: str | None = None  # the contract holding it
 
     @property
     def status(self) -> SubscriptionStatus:
@@ -161,7 +162,8 @@ class SubscriptionService:
         with self._uow() as uow:
             found = uow.subscriptions.list(caller.environment_id, query, page)
             versions = _Versions(uow, caller.environment_id)
-            views = [_view(uow, s, now, versions) for s in found.items]
+            holders = uow.contracts.holding(caller.environment_id, [s.id for s in found.items])
+            views = [_view(uow, s, now, versions, holders) for s in found.items]
         return Page(items=views, next=found.next, prev=found.prev)
 
     # --- provisioning ----------------------------------------------------------------------
@@ -428,9 +430,16 @@ class _Versions:
 
 
 def _view(
-    uow: UnitOfWork, subscription: Subscription, at: datetime, versions: _Versions | None = None
+    uow: UnitOfWork,
+    subscription: Subscription,
+    at: datetime,
+    versions: _Versions | None = None,
+    holders: Mapping[str, str] | None = None,
 ) -> SubscriptionView:
+    """`holders`: the contract of each subscription that has one, when already read."""
     versions = versions or _Versions(uow, subscription.environment_id)
+    if holders is None:
+        holders = uow.contracts.holding(subscription.environment_id, [subscription.id])
     plan = versions.plan(subscription.plan_id, subscription.plan_version)
     addon_versions = {}
     for held in subscription.addons:
@@ -448,7 +457,7 @@ def _view(
             subscription.currency,
             subscription.billing_country_code,
         )
-    return SubscriptionView(subscription, at, prices)
+    return SubscriptionView(subscription, at, prices, holders.get(subscription.id))
 
 
 def _load(

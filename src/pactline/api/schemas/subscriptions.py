@@ -596,6 +596,7 @@ class SubscriptionOut(OutModel):
             )
         return cls(
             id=s.id,
+            contract_id=view.contract_id,
             billing_id=s.billing_id,
             created_at=s.created_at,
             customer_id=s.customer_id,

@@ -33,6 +33,7 @@ from pactline.adapters.db.schema import (
     InvoiceLineRow,
     InvoicePaymentRow,
     InvoiceRow,
+    LegalEntityRow,
 )
 from pactline.domain.errors import InvalidArgument
 from pactline.domain.invoice_lifecycle import (
@@ -117,6 +118,16 @@ class SqlInvoiceRepository:
         self._write_children(invoice)
         return True
 
+    def any_for_customer(self, environment_id: str, customer_id: str) -> bool:
+        found = self._session.scalar(
+            select(InvoiceRow.id)
+            .where(
+                InvoiceRow.environment_id == environment_id, InvoiceRow.customer_id == customer_id
+            )
+            .limit(1)
+        )
+        return found is not None
+
     def for_scopes(
         self, environment_id: str, scope_keys: Collection[str]
     ) -> Sequence[StoredInvoice]:
@@ -200,6 +211,14 @@ class SqlDocumentNumbers:
         found = self._session.execute(bump).first()
         if found is None:
             prefix = DEFAULT_PREFIX[kind]
+            if kind is DocumentKind.INVOICE:  # the legal entity's own prefix, when it has one
+                chosen = self._session.scalar(
+                    select(LegalEntityRow.invoice_number_prefix).where(
+                        LegalEntityRow.environment_id == environment_id,
+                        LegalEntityRow.id == legal_entity_id,
+                    )
+                )
+                prefix = chosen or prefix
             try:
                 with self._session.begin_nested():
                     self._session.execute(
