@@ -32,6 +32,7 @@ from pactline.api.routes import (
     webhooks,
 )
 from pactline.bootstrap import Container
+from pactline.jobs.billing_schedule import BillingLoop
 from pactline.jobs.entitlement_changes import ChangeFollowLoop
 from pactline.jobs.outbox_relay import RelayLoop
 
@@ -43,17 +44,18 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         loop = RelayLoop(container) if embedded else None
+        billing = BillingLoop(container) if embedded else None
         # Other processes' entitlement changes reach this server's cache through the feed.
         follow = (
             ChangeFollowLoop(container) if container.settings.entitlement_cache_seconds else None
         )
-        for job in (loop, follow):
+        for job in (loop, billing, follow):
             if job is not None:
                 job.start()
         try:
             yield
         finally:
-            for job in (follow, loop):
+            for job in (follow, billing, loop):
                 if job is not None:
                     job.stop()
 

@@ -10,6 +10,7 @@ import uvicorn
 from pactline.api.app import create_app
 from pactline.cli.context import container, load_settings
 from pactline.cli.logs import configure_logging
+from pactline.jobs.billing_schedule import BillingLoop
 from pactline.jobs.outbox_relay import RelayLoop
 
 
@@ -39,10 +40,14 @@ def worker() -> None:
     configure_logging(settings.log_level)
     with container() as app:
         click.echo("pactline worker running; Ctrl-C to stop")
+        billing = BillingLoop(app)
+        billing.start()
         try:
             RelayLoop(app).run_forever()
         except KeyboardInterrupt:
             logging.getLogger("pactline.worker").info("stopped")
+        finally:
+            billing.stop()
 
 
 @click.command(help="Print the OpenAPI document (what is committed as openapi.json).")

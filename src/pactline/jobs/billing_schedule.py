@@ -1,13 +1,14 @@
 """The worker's billing schedule: expire and renew contracts, then run billing, on an interval.
 
-Runs in `pactline worker` and inside `pactline serve` (the embedded worker), next to the relay.
-A run is safe to repeat and to overlap with another process's run (the database keeps each
-invoice once), so every worker may run it.
+Runs in `pactline worker` and inside `pactline serve` (the embedded worker), on its own thread so
+that a long run does not hold up webhook delivery. A run is safe to repeat and to overlap with
+another process's run (the database keeps each invoice once), so every worker may run it.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 
 from pactline.bootstrap import Container
@@ -55,3 +56,25 @@ class BillingSchedule:
             run_billing(self._container, now)
         except Exception:  # logged; the next interval tries again
             logger.exception("billing run failed; will retry")
+
+
+class BillingLoop:
+    """Ticks the billing schedule every few seconds on a thread of its own."""
+
+    def __init__(self, container: Container) -> None:
+        self._schedule = BillingSchedule(container)
+        self._wait = container.settings.worker_interval_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pactline-billing", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._schedule.tick()
+            self._stop.wait(self._wait)

@@ -6,7 +6,6 @@ import logging
 import threading
 
 from pactline.bootstrap import Container
-from pactline.jobs.billing_schedule import BillingSchedule
 
 logger = logging.getLogger("pactline.worker")
 
@@ -34,7 +33,6 @@ class RelayLoop:
     def __init__(self, container: Container) -> None:
         self._container = container
         self._stop = threading.Event()
-        self._billing = BillingSchedule(container)
         self._thread = threading.Thread(target=self._run, name="pactline-relay", daemon=True)
 
     def start(self) -> None:
@@ -51,5 +49,4 @@ class RelayLoop:
         interval = self._container.settings.worker_interval_seconds
         while not self._stop.is_set():
             run_pass(self._container)
-            self._billing.tick()
             self._stop.wait(interval)
