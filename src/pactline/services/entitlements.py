@@ -363,7 +363,7 @@ class EntitlementService:
             return cached
         env = caller.environment_id
         now = self._clock.now()
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             catalog = self._catalog(uow, env, now)
             entry = self._cache.customer(env, customer_id, now) or self._resolve(
                 uow, env, customer_id, now, catalog
@@ -382,7 +382,7 @@ class EntitlementService:
         """Every effective entitlement of the customer, by feature id."""
         env = caller.environment_id
         now = self._clock.now()
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             entry = self._cache.customer(env, customer_id, now) or self._resolve(
                 uow, env, customer_id, now, self._catalog(uow, env, now)
             )

@@ -697,7 +697,9 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, read_only: bool = False) -> UnitOfWork:
+        """`read_only`: nothing will be written (SQLite then reads beside the writer)."""
+        ...
 
 
 class ResetPolicies(Protocol):

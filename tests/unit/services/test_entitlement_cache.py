@@ -192,7 +192,7 @@ def cache(clock: SettableClock) -> EntitlementCache:
 
 @pytest.fixture
 def service(store: Store, clock: SettableClock, cache: EntitlementCache) -> EntitlementService:
-    return EntitlementService(lambda: FakeUnitOfWork(store), clock, cache)
+    return EntitlementService(lambda read_only=False: FakeUnitOfWork(store), clock, cache)
 
 
 def calls_check(service: EntitlementService, requested: int | None = None) -> tuple[bool, Any]:
@@ -367,7 +367,7 @@ def test_the_cache_keeps_the_most_recently_used_customers_only(
     store: Store, clock: SettableClock
 ) -> None:
     small = EntitlementCache(clock, ttl_seconds=5, max_customers=2, max_usage=100)
-    service = EntitlementService(lambda: FakeUnitOfWork(store), clock, small)
+    service = EntitlementService(lambda read_only=False: FakeUnitOfWork(store), clock, small)
     for customer_id in ("acme", "globex"):
         service.check(CALLER, customer_id, "sso")
     service.check(CALLER, "acme", "sso")  # acme is now the most recently used
@@ -390,7 +390,7 @@ def test_usage_entries_are_bounded_too(store: Store, clock: SettableClock) -> No
 
 def test_a_zero_ttl_caches_nothing(store: Store, clock: SettableClock) -> None:
     off = EntitlementCache(clock, ttl_seconds=0)
-    service = EntitlementService(lambda: FakeUnitOfWork(store), clock, off)
+    service = EntitlementService(lambda read_only=False: FakeUnitOfWork(store), clock, off)
     service.check(CALLER, "acme", "calls")
     service.check(CALLER, "acme", "calls")
     assert store.reads["customers.get"] == 2

@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Execution option of a unit of work that only reads (unit_of_work.SqlUnitOfWorkFactory).
+READ_ONLY = "pactline_read_only"
 
 
 def normalize_url(url: str) -> str:
@@ -54,5 +56,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def _begin_sqlite(connection: Any) -> None:
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout instead of
-    # one failing later with "database is locked" when it upgrades a read lock.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # one failing later with "database is locked" when it upgrades a read lock. A unit of work
+    # that only reads (entitlement checks) begins DEFERRED: in WAL mode it reads a snapshot
+    # beside the writer instead of queueing behind it.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

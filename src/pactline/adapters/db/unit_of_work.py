@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from pactline.adapters.db.engine import READ_ONLY
 from pactline.adapters.db.repositories.billing_usage import SqlBillingUsageRepository
 from pactline.adapters.db.repositories.catalog import SqlFeatureRepository, SqlProductRepository
 from pactline.adapters.db.repositories.contracts import SqlContractRepository
@@ -95,6 +96,10 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        reader = engine.execution_options(**{READ_ONLY: True})
+        self._read_sessions = sessionmaker(reader, expire_on_commit=False, autoflush=True)
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+    def __call__(self, read_only: bool = False) -> SqlUnitOfWork:
+        """`read_only`: the unit of work must not write; on SQLite it then reads a snapshot
+        beside a writer instead of queueing for the write lock (engine.py)."""
+        return SqlUnitOfWork(self._read_sessions if read_only else self._sessions)
