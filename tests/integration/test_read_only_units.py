@@ -14,4 +14,5 @@ def test_a_read_only_unit_of_work_reads_beside_an_open_write(container: Containe
         # with "database is locked" after the busy timeout; this one reads the last commit.
         with container.uow(read_only=True) as reader:
             seen = reader.api_keys.get(key.key.id)
-        assert seen is not None and seen.revoked_at is None
+        assert seen is not None
+        assert seen.revoked_at is None
