@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
     bindparam,
     delete,
@@ -19,6 +20,8 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -45,6 +48,12 @@ from pactline.domain.invoice_lifecycle import (
 from pactline.domain.pagination import Page, PageRequest
 from pactline.services.ports import InvoiceOrder, InvoiceQuery
 
+_INVOICES: Table = InvoiceRow.__table__  # type: ignore[assignment]
+_LINES: Table = InvoiceLineRow.__table__  # type: ignore[assignment]
+_PAYMENTS: Table = InvoicePaymentRow.__table__  # type: ignore[assignment]
+# The columns of uq_invoices_period: one invoice per period (and per correction of it).
+_PERIOD = ["environment_id", "scope_key", "billing_group_key", "issue_on", "correction_number"]
+
 _SORT_COLUMN: dict[InvoiceOrder, InstrumentedAttribute[Any]] = {
     InvoiceOrder.ISSUE_DATE: InvoiceRow.issue_on,
     InvoiceOrder.DUE_DATE: InvoiceRow.due_on,
@@ -57,13 +66,18 @@ class SqlInvoiceRepository:
         self._session = session
 
     def add(self, invoice: StoredInvoice) -> bool:
-        # A savepoint, so that losing the race to another run costs only this insert.
-        try:
-            with self._session.begin_nested():
-                self._session.execute(insert(InvoiceRow).values(**invoice_values(invoice)))
-        except IntegrityError as error:
-            if "uq_invoices_period" not in str(error.orig) and not _is_sqlite_period(error):
-                raise
+        # A period another run wrote first inserts nothing and raises nothing, so no savepoint
+        # (two more statements per invoice) is needed to survive losing that race.
+        dialect = self._session.get_bind().dialect.name
+        insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert_into(_INVOICES)
+            .values(invoice_values(invoice))
+            .on_conflict_do_nothing(index_elements=_PERIOD)
+            # RETURNING, not rowcount: SQLAlchemy reports -1 for this insert on psycopg.
+            .returning(_INVOICES.c.id)
+        )
+        if self._session.execute(statement).first() is None:
             return False
         self._write_children(invoice)
         return True
@@ -181,12 +195,13 @@ class SqlInvoiceRepository:
     # --- helpers ---------------------------------------------------------------------------
 
     def _write_children(self, invoice: StoredInvoice) -> None:
+        # Core inserts: the ORM's bulk path costs more than the statement for a few rows.
         lines = line_values(invoice)
         if lines:
-            self._session.execute(insert(InvoiceLineRow), lines)
+            self._session.execute(insert(_LINES), lines)
         payments = payment_values(invoice)
         if payments:
-            self._session.execute(insert(InvoicePaymentRow), payments)
+            self._session.execute(insert(_PAYMENTS), payments)
 
 
 class SqlDocumentNumbers:
@@ -318,12 +333,6 @@ def _position(order: InvoiceOrder, cursor: Sequence[str]) -> Any:
         bindparam(None, typed, type_=column.type),
         bindparam(None, identifier, type_=InvoiceRow.id.type),
     )
-
-
-def _is_sqlite_period(error: IntegrityError) -> bool:
-    # SQLite names the columns, not the constraint.
-    text = str(error.orig)
-    return "UNIQUE constraint failed" in text and "invoices.correction_number" in text
 
 
 def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
