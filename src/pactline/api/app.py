@@ -32,9 +32,9 @@ from pactline.api.routes import (
     webhooks,
 )
 from pactline.bootstrap import Container
-from pactline.jobs.billing_schedule import BillingLoop
-from pactline.jobs.entitlement_changes import ChangeFollowLoop
-from pactline.jobs.outbox_relay import RelayLoop
+from pactline.jobs.billing_schedule import billing_loop
+from pactline.jobs.entitlement_changes import change_follow_loop
+from pactline.jobs.outbox_relay import relay_loop
 
 
 def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
@@ -43,11 +43,11 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        loop = RelayLoop(container) if embedded else None
-        billing = BillingLoop(container) if embedded else None
+        loop = relay_loop(container) if embedded else None
+        billing = billing_loop(container) if embedded else None
         # Other processes' entitlement changes reach this server's cache through the feed.
         follow = (
-            ChangeFollowLoop(container) if container.settings.entitlement_cache_seconds else None
+            change_follow_loop(container) if container.settings.entitlement_cache_seconds else None
         )
         for job in (loop, billing, follow):
             if job is not None:

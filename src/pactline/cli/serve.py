@@ -10,8 +10,8 @@ import uvicorn
 from pactline.api.app import create_app
 from pactline.cli.context import container, load_settings
 from pactline.cli.logs import configure_logging
-from pactline.jobs.billing_schedule import BillingLoop
-from pactline.jobs.outbox_relay import RelayLoop
+from pactline.jobs.billing_schedule import billing_loop
+from pactline.jobs.outbox_relay import relay_loop
 
 
 @click.command(help="Serve the API (and the embedded worker unless disabled).")
@@ -40,10 +40,10 @@ def worker() -> None:
     configure_logging(settings.log_level)
     with container() as app:
         click.echo("pactline worker running; Ctrl-C to stop")
-        billing = BillingLoop(app)
+        billing = billing_loop(app)
         billing.start()
         try:
-            RelayLoop(app).run_forever()
+            relay_loop(app).run_forever()
         except KeyboardInterrupt:
             logging.getLogger("pactline.worker").info("stopped")
         finally:

@@ -8,10 +8,10 @@ another process's run (the database keeps each invoice once), so every worker ma
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 
 from pactline.bootstrap import Container
+from pactline.jobs.periodic import Periodic
 
 logger = logging.getLogger("pactline.billing")
 
@@ -58,23 +58,7 @@ class BillingSchedule:
             logger.exception("billing run failed; will retry")
 
 
-class BillingLoop:
-    """Ticks the billing schedule every few seconds on a thread of its own."""
-
-    def __init__(self, container: Container) -> None:
-        self._schedule = BillingSchedule(container)
-        self._wait = container.settings.worker_interval_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="pactline-billing", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._schedule.tick()
-            self._stop.wait(self._wait)
+def billing_loop(container: Container) -> Periodic:
+    """The schedule's ticks, every few seconds, on a thread of its own."""
+    schedule = BillingSchedule(container)
+    return Periodic("pactline-billing", container.settings.worker_interval_seconds, schedule.tick)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from pactline.bootstrap import Container
+from pactline.jobs.periodic import Periodic
 
 logger = logging.getLogger("pactline.worker")
 
@@ -29,24 +29,9 @@ def run_pass(container: Container) -> None:
         logger.exception("relay pass failed; will retry")
 
 
-class RelayLoop:
-    def __init__(self, container: Container) -> None:
-        self._container = container
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="pactline-relay", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def run_forever(self) -> None:
-        self._run()
-
-    def _run(self) -> None:
-        interval = self._container.settings.worker_interval_seconds
-        while not self._stop.is_set():
-            run_pass(self._container)
-            self._stop.wait(interval)
+def relay_loop(container: Container) -> Periodic:
+    return Periodic(
+        "pactline-relay",
+        container.settings.worker_interval_seconds,
+        lambda: run_pass(container),
+    )
