@@ -22,7 +22,7 @@ from pactline.domain.invoice_lifecycle import StoredLine
 from pactline.domain.invoicing import DEFAULT_BILLING_GROUP, Invoice
 from pactline.domain.money import RoundingPolicy
 from pactline.domain.periods import resolve_timezone
-from pactline.domain.rating.schedule import invoice_schedule
+from pactline.domain.rating.schedule import invoice_schedule, schedule_usage_windows
 from pactline.domain.rating.usage import UsageSource
 
 # How far ahead an open-ended contract is rated to find its next invoice: longer than any
@@ -128,10 +128,19 @@ def group_key(contract: BillableContract, invoice: Invoice) -> str:
 
 def due_invoices(contract: BillableContract, usage: UsageSource, at: datetime) -> list[Invoice]:
     """Every invoice the contract has issued by `at` (issue date on or before its local date)."""
-    day = contract.local_date(at)
-    terms = contract.terms
-    horizon = None if terms.end_on is not None else day + timedelta(days=1)
-    return [i for i in invoice_schedule(terms, usage, horizon_on=horizon) if i.issue_on <= day]
+    return invoice_schedule(contract.terms, usage, issued_by=contract.local_date(at))
+
+
+def due_usage_windows(
+    contract: BillableContract, at: datetime
+) -> list[tuple[str, datetime, datetime]]:
+    """(metered feature, start, end) of every usage window `due_invoices` reads."""
+    windows = schedule_usage_windows(contract.terms, issued_by=contract.local_date(at))
+    return [
+        (line.metered_feature_id, start_at, end_at)
+        for line, start_at, end_at in windows
+        if line.metered_feature_id is not None
+    ]
 
 
 def upcoming_invoice(

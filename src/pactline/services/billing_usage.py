@@ -1,16 +1,17 @@
 """Rating contracts against the usage store, reading usage in batches.
 
 The rating engine asks its `UsageSource` for one window at a time, and which windows it asks
-depends only on the terms (periods, segments), never on the quantities. So a contract with
-metered lines is rated twice: first its metered lines alone, against a source that answers 0 and
-writes the windows down; then, once every window of a whole batch of contracts has been read in
-a few statements, the whole contract against the quantities read. A contract without metered
-lines is rated once.
+depends only on the terms (periods, segments), never on the quantities. When the caller can
+name those windows up front (`windows`, as billing runs do), all windows of a batch of contracts
+are read in a few statements and each contract is rated once. Otherwise a contract with metered
+lines is rated twice: first its metered lines alone, against a source that answers 0 and writes
+the windows down; then, once the whole batch's windows are read, the whole contract. Either way,
+a window the rating asks that was not read is read and the contract rated again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -82,8 +83,10 @@ def rate_with_usage(
     contracts: Sequence[BillableContract],
     rate: Callable[[BillableContract, UsageSource], T],
     features: dict[str, Feature | None],
+    windows: Callable[[BillableContract], Iterable[tuple[str, datetime, datetime]]] | None = None,
 ) -> Rated[T]:
-    """`rate` for every contract with its customer's stored usage; `features` caches lookups.
+    """`rate` for every contract with its customer's stored usage; `features` caches lookups;
+    `windows` names the (feature, start, end) windows `rate` reads, when known.
 
     A contract the engine refuses (its terms are invalid) is reported, not raised, so one bad
     contract does not stop the others.
@@ -94,6 +97,11 @@ def rate_with_usage(
     for contract in contracts:
         recording = _RecordingUsage(contract.customer_id)
         try:
+            if windows is not None:
+                named = [(contract.customer_id, *window) for window in windows(contract)]
+                pending.append(contract)
+                asks.update(named)
+                continue
             usage_lines = _usage_only(contract)
             if usage_lines is None:  # nothing metered: one rating, with no usage, is the result
                 rated.results[contract.contract_id] = rate(contract, recording)

@@ -17,6 +17,7 @@ from pactline.domain.contracts import (
     ChargeType,
     Commitment,
     CommitmentKind,
+    CommitmentMode,
     ContractTerms,
     DateWindow,
     Discount,
@@ -240,6 +241,50 @@ def test_a_horizon_does_not_cut_a_contract_that_has_an_end_date() -> None:
     with_horizon = invoice_schedule(terms, CALLS, horizon_on=FEB1)
     assert with_horizon == invoice_schedule(terms, CALLS)
     assert [i.issue_on for i in with_horizon] == [JAN1, FEB1, MAR1, APR1]
+
+
+def test_issued_by_keeps_the_invoices_issued_that_day_or_before_exactly() -> None:
+    # The total commitment of 4000.00 closes on Apr 1: it is missing until then, and the
+    # invoices up to Mar 1 are the full schedule's, numbers included.
+    commitment = Commitment(CommitmentKind.AMOUNT, total=Decimal(4000))
+    terms = contract(fee("platform"), metered(), commitment=commitment)
+    full = invoice_schedule(terms, CALLS)
+    assert invoice_schedule(terms, CALLS, issued_by=D(2026, 2, 28)) == full[:2]
+    assert invoice_schedule(terms, CALLS, issued_by=MAR1) == full[:3]
+    assert invoice_schedule(terms, CALLS, issued_by=APR1) == full
+    assert [i.number for i in full[:3]] == ["DRAFT-0001", "DRAFT-0002", "DRAFT-0003"]
+
+
+def test_issued_by_bounds_an_open_ended_contract_without_a_horizon() -> None:
+    terms = contract(fee("platform"), metered(), end_on=None)
+    assert [(i.issue_on, str(i.total)) for i in invoice_schedule(terms, CALLS, issued_by=MAR1)] == [
+        (JAN1, "USD 1000.00"),
+        (FEB1, "USD 1050.00"),
+        (MAR1, "USD 1125.00"),
+    ]
+
+
+@given(
+    day=st.dates(min_value=D(2025, 12, 30), max_value=D(2026, 4, 3)),
+    monthly=st.booleans(),
+    cumulative=st.booleans(),
+)
+def test_issued_by_is_the_full_schedule_cut_at_that_day(
+    day: date, monthly: bool, cumulative: bool
+) -> None:
+    # Per-period or whole-term commitments, on the line and on the contract: a true-up is
+    # issued on the close of what it measures, so cutting the rating never changes one.
+    mode = CommitmentMode.CUMULATIVE if cumulative else CommitmentMode.GREEDY
+    cycle = MONTHLY if monthly else None
+    terms = contract(
+        fee("platform"),
+        metered(
+            commitment=Commitment(CommitmentKind.AMOUNT, total=Decimal(300), cycle=cycle, mode=mode)
+        ),
+        commitment=Commitment(CommitmentKind.AMOUNT, total=Decimal(4000), cycle=cycle, mode=mode),
+    )
+    full = [i for i in invoice_schedule(terms, CALLS) if i.issue_on <= day]
+    assert invoice_schedule(terms, CALLS, issued_by=day) == full
 
 
 def test_as_of_and_count_select_invoices_without_renumbering_them() -> None:

@@ -12,7 +12,7 @@ adjustment (Apr 1 – Apr 30, 2026)".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
@@ -47,7 +47,7 @@ from pactline.domain.rating.segments import (
     split,
     version_on,
 )
-from pactline.domain.rating.usage import UsageSource
+from pactline.domain.rating.usage import NO_USAGE, UsageSource
 
 _DAY = timedelta(days=1)
 _ONE = Fraction(1)
@@ -69,22 +69,42 @@ def rate_line(
     Raises InvalidArgument for an open-ended line without a horizon, a day no price version
     covers, a usage line billed one time, or a negative quantity.
     """
+    rater = _LineRater(terms, line, usage)
+    charges: list[Charge] = []
+    actuals: list[PeriodActual] = []
+    for period in _periods(terms, line, horizon_on):
+        period_charges, actual = rater.rate(period)
+        charges.extend(period_charges)
+        actuals.append(actual)
+    return LineRating(tuple(charges), tuple(actuals))
+
+
+def usage_windows(
+    terms: ContractTerms, line: LineItem, horizon_on: date | None
+) -> list[tuple[datetime, datetime]]:
+    """The windows `rate_line` asks its usage source for, in order, without rating anything:
+    so a caller can read all of them at once first. None for a line that is not metered."""
+    if line.charge_type is not ChargeType.USAGE or line.metered_feature_id is None:
+        return []
+    if line.billing_cycle.unit is CycleUnit.ONE_TIME:
+        return []  # rating refuses the line before it asks anything
+    rater = _LineRater(terms, line, NO_USAGE)
+    return [
+        rater.window(span)
+        for period in _periods(terms, line, horizon_on)
+        for span in rater.usage_spans(period)
+    ]
+
+
+def _periods(terms: ContractTerms, line: LineItem, horizon_on: date | None) -> list[BillingPeriod]:
     end_on = terms.line_end(line)
-    periods = billing_periods(
+    return billing_periods(
         line.billing_cycle,
         line.anchor,
         start_on=terms.line_start(line),
         end_on_exclusive=None if end_on is None else end_on + _DAY,
         horizon_on=horizon_on,
     )
-    rater = _LineRater(terms, line, usage)
-    charges: list[Charge] = []
-    actuals: list[PeriodActual] = []
-    for period in periods:
-        period_charges, actual = rater.rate(period)
-        charges.extend(period_charges)
-        actuals.append(actual)
-    return LineRating(tuple(charges), tuple(actuals))
 
 
 @dataclass(frozen=True)
@@ -172,21 +192,23 @@ class _LineRater:
             priced.append(_Priced(start_on, end_on, Fraction(quantity), model, amount, discount))
         return priced
 
-    def _usage(self, period: BillingPeriod) -> list[_Priced]:
-        terms, line = self.terms, self.line
-        spans = [
+    def usage_spans(self, period: BillingPeriod) -> list[tuple[date, date]]:
+        """The period's segments that are measured: each is one usage window."""
+        line = self.line
+        return [
             (start_on, end_on)
             for start_on, end_on in split(period, cut_dates(line, quantities=False))
             if is_active(line, start_on)
         ]
-        measured = [
-            Fraction(
-                self.usage.quantity(
-                    line, local_midnight(start_on, self.zone), local_midnight(end_on, self.zone)
-                )
-            )
-            for start_on, end_on in spans
-        ]
+
+    def window(self, span: tuple[date, date]) -> tuple[datetime, datetime]:
+        """A span's days as the instants of the contract's local midnights."""
+        return local_midnight(span[0], self.zone), local_midnight(span[1], self.zone)
+
+    def _usage(self, period: BillingPeriod) -> list[_Priced]:
+        terms, line = self.terms, self.line
+        spans = self.usage_spans(period)
+        measured = [Fraction(self.usage.quantity(line, *self.window(span))) for span in spans]
         quantities = consume_free_units(line, [start_on for start_on, _ in spans], measured)
         closing = version_on(terms, line, period.end_on - _DAY).model
         # A flat fee's usage twin bills its price once per period whatever the usage (§3), so

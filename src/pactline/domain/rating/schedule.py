@@ -9,21 +9,21 @@ tax on the rounded net. Invoice totals are sums of those rounded parts, so they 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, InvalidOperation
 
 from pactline.domain.contract_validation import require_valid_terms
-from pactline.domain.contracts import ContractTerms, DiscountKind
+from pactline.domain.contracts import ContractTerms, DiscountKind, LineItem
 from pactline.domain.errors import InvalidArgument
 from pactline.domain.invoicing import DEFAULT_BILLING_GROUP, Invoice, InvoiceLine, LineKind
 from pactline.domain.money import Money, allocate
 from pactline.domain.periods import due_on
 from pactline.domain.rating.charges import Charge
 from pactline.domain.rating.commitments import contract_true_ups, line_true_ups
-from pactline.domain.rating.line_charges import rate_line
+from pactline.domain.rating.line_charges import rate_line, usage_windows
 from pactline.domain.rating.usage import UsageSource
 
-__all__ = ["assemble_invoices", "invoice_schedule"]
+__all__ = ["assemble_invoices", "invoice_schedule", "schedule_usage_windows"]
 
 # Contract discounts are computed exactly before the one rounding; trapping Inexact makes any
 # operation that could not be exact fail loudly instead of losing a digit silently.
@@ -41,21 +41,22 @@ def invoice_schedule(
     as_of_on: date | None = None,
     horizon_on: date | None = None,
     count: int | None = None,
+    issued_by: date | None = None,
 ) -> list[Invoice]:
     """Every invoice the contract produces, in issue order, numbered DRAFT-0001, DRAFT-0002, …
 
     Numbers count from the contract's first invoice, so an invoice keeps its placeholder
-    whatever `as_of_on` and `count` keep. `horizon_on` bounds an open-ended contract (periods
-    starting before it are billed); a contract with an end date is always billed in full.
+    whatever `as_of_on`, `count` and `issued_by` keep. `horizon_on` bounds an open-ended
+    contract (periods starting before it are billed); a contract with an end date is always
+    billed in full, unless `issued_by` is given: then only the invoices issued on or before
+    that day are wanted, and only the periods starting on or before it are rated. A charge is
+    issued on or after its period starts, and a true-up on the close of the periods it
+    measures, so those invoices are the same as in the full schedule, only cheaper to get.
     """
     require_valid_terms(terms)
-    if terms.end_on is None and horizon_on is None:
-        raise InvalidArgument.single(
-            "horizon", "is required for an open-ended contract (no endDate)", "required"
-        )
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
         raise InvalidArgument.single("count", "must be a whole number, 0 or more")
-    horizon = horizon_on if terms.end_on is None else None
+    horizon = _horizon(terms, horizon_on, issued_by)
     charges: list[Charge] = []
     for line in terms.line_items:
         rating = rate_line(terms, line, usage, horizon)
@@ -67,9 +68,36 @@ def invoice_schedule(
     invoices = [
         invoice
         for invoice in assemble_invoices(terms, charges)
-        if as_of_on is None or invoice.issue_on >= as_of_on
+        if (as_of_on is None or invoice.issue_on >= as_of_on)
+        and (issued_by is None or invoice.issue_on <= issued_by)
     ]
     return invoices if count is None else invoices[:count]
+
+
+def schedule_usage_windows(
+    terms: ContractTerms, *, issued_by: date
+) -> list[tuple[LineItem, datetime, datetime]]:
+    """Every usage window `invoice_schedule(terms, usage, issued_by=...)` asks `usage` for, by
+    line, so they can all be read before rating (one rating instead of two)."""
+    horizon = _horizon(terms, None, issued_by)
+    return [
+        (line, start_at, end_at)
+        for line in terms.line_items
+        for start_at, end_at in usage_windows(terms, line, horizon)
+    ]
+
+
+def _horizon(terms: ContractTerms, horizon_on: date | None, issued_by: date | None) -> date | None:
+    """Where rating stops: an open-ended contract's horizon, or the day after `issued_by`."""
+    if terms.end_on is None and horizon_on is None and issued_by is None:
+        raise InvalidArgument.single(
+            "horizon", "is required for an open-ended contract (no endDate)", "required"
+        )
+    horizon = horizon_on if terms.end_on is None else None
+    if issued_by is not None:
+        bound = issued_by + timedelta(days=1)
+        horizon = bound if horizon is None else min(horizon, bound)
+    return horizon
 
 
 def assemble_invoices(terms: ContractTerms, charges: Iterable[Charge]) -> list[Invoice]:
