@@ -143,6 +143,28 @@ def test_two_overlapping_runs_draft_each_invoice_exactly_once(
     assert len(events(container, "invoice.drafted")) == 22
 
 
+def test_a_period_another_run_wrote_first_is_not_written_again(
+    container: Container, caller: Principal
+) -> None:
+    # What a losing run does when it inserts its drafts: the period already stored writes
+    # nothing (neither invoice nor lines), the other draft of the same batch is written.
+    run(container, caller, RUN_FEB, billable(fee()))
+    (january, february) = invoices(container, caller)
+    rival = replace(february, id="inv_rival")
+    march = replace(february, id="inv_march", issue_on=MAR1)
+    with container.uow() as uow:
+        assert uow.invoices.add_all([rival, march]) == {"inv_march"}
+        uow.commit()
+    stored = invoices(container, caller)
+    assert [(i.id, i.issue_on) for i in stored] == [
+        (january.id, date(2026, 1, 1)),
+        (february.id, FEB1),
+        ("inv_march", MAR1),
+    ]
+    assert stored[2].lines == february.lines
+    assert stored[1].lines == february.lines
+
+
 def test_late_usage_refreshes_a_draft(container: Container, caller: Principal) -> None:
     report(container, caller, 5000, datetime(2026, 1, 10, tzinfo=UTC))
     contract = billable(fee(), calls())

@@ -82,10 +82,10 @@ def test_a_unit_of_work_rolls_back_unless_committed(container: Container) -> Non
     with container.uow() as uow:
         environment = uow.environments.by_slug(account.id, "sandbox")
         assert environment is not None
-        uow.outbox.add(_event(environment.id, "evt_uncommitted"))
+        uow.outbox.add_all([_event(environment.id, "evt_uncommitted")])
     with container.uow() as uow:
         assert uow.outbox.get("evt_uncommitted") is None
-        uow.outbox.add(_event(environment.id, "evt_committed"))
+        uow.outbox.add_all([_event(environment.id, "evt_committed")])
         uow.commit()
     with container.uow() as uow:
         assert uow.outbox.get("evt_committed") is not None

@@ -27,6 +27,7 @@ from pactline.domain.billable_contracts import (
     ScheduledInvoice,
     billable,
     due_invoices,
+    due_usage_windows,
     scheduled_invoices,
 )
 from pactline.domain.catalog import Feature
@@ -56,6 +57,7 @@ from pactline.services.invoice_events import (
     INVOICE_UPDATED,
     INVOICE_VOIDED,
     invoice_event,
+    record_invoice_events,
     save_invoice,
 )
 from pactline.services.ports import BillableContractSource, Clock, UnitOfWork, UnitOfWorkFactory
@@ -181,7 +183,10 @@ class BillingRunService:
         def owed(contract: BillableContract, usage: UsageSource) -> list[Invoice]:
             return due_invoices(contract, usage, as_of)
 
-        rated = rate_with_usage(uow, environment_id, members, owed, features)
+        def windows(contract: BillableContract) -> list[tuple[str, datetime, datetime]]:
+            return due_usage_windows(contract, as_of)
+
+        rated = rate_with_usage(uow, environment_id, members, owed, features, windows)
         for contract_id, error in rated.failures.items():
             summary.failed[contract_id] = error.message
         billable = [s for s in scopes if all(c.contract_id in rated.results for c in s)]
@@ -198,12 +203,22 @@ class BillingRunService:
         corrections: dict[str, list[Correction]] = {}
         for correction in uow.corrections.for_scopes(environment_id, keys):
             corrections.setdefault(correction.scope_key, []).append(correction)
+        runs: list[_ScopeRun] = []
         for scope in billable:
             scheduled = scheduled_invoices([(c, rated.results[c.contract_id]) for c in scope])
             key = scope[0].scope_key
-            _ScopeRun(uow, environment_id, scope, as_of, now, summary).bill(
-                scheduled, stored.get(key, []), corrections.get(key, [])
-            )
+            run = _ScopeRun(uow, environment_id, scope, as_of, now, summary)
+            run.bill(scheduled, stored.get(key, []), corrections.get(key, []))
+            runs.append(run)
+        # New drafts are written together: a few statements for the chunk, not a few each.
+        new = [draft for run in runs for draft in run.new_drafts]
+        written = uow.invoices.add_all(new)
+        drafted = [draft for draft in new if draft.id in written]
+        record_invoice_events(uow, drafted, INVOICE_DRAFTED, now)
+        summary.drafted += len(drafted)
+        summary.lost_races += len(new) - len(drafted)
+        for run in runs:
+            run.place_corrections(written)
 
 
 class _ScopeRun:
@@ -224,6 +239,9 @@ class _ScopeRun:
         # An invoice is due for every contract of a consolidated scope alike.
         self._today: date = min(c.local_date(as_of) for c in contracts)
         self._policies = {c.contract_id: c.corrections for c in contracts}
+        self.new_drafts: list[StoredInvoice] = []  # to write; a run may have written some first
+        self._drafts: dict[str, StoredInvoice] = {}
+        self._corrections: list[Correction] = []
 
     def bill(
         self,
@@ -239,9 +257,7 @@ class _ScopeRun:
             wanted.add(name)
             current = periods.get(name)
             if current is None:
-                created = self._draft(invoice)
-                if created is not None:
-                    drafts[created.id] = created
+                self.new_drafts.append(self._draft(invoice))
             elif current.status is InvoiceStatus.DRAFT or (
                 current.status is InvoiceStatus.VOID and current.void_reason == SUPERSEDED
             ):
@@ -260,9 +276,16 @@ class _ScopeRun:
                 self._summary.superseded += 1
             elif current.status in ISSUED:
                 self._correct(current, (), corrections)
-        attach_pending(self._uow, corrections, drafts, self._now)
+        self._drafts, self._corrections = drafts, corrections
 
-    def _draft(self, scheduled: ScheduledInvoice) -> StoredInvoice | None:
+    def place_corrections(self, written: set[str]) -> None:
+        """Once the new drafts are written (those in `written`), put waiting next-invoice
+        corrections on them or on the drafts already stored."""
+        drafts = dict(self._drafts)
+        drafts.update((d.id, d) for d in self.new_drafts if d.id in written)
+        attach_pending(self._uow, self._corrections, drafts, self._now)
+
+    def _draft(self, scheduled: ScheduledInvoice) -> StoredInvoice:
         now = self._now
         invoice = StoredInvoice(
             id=new_id("inv", now),
@@ -287,11 +310,6 @@ class _ScopeRun:
             created_at=now,
             updated_at=now,
         )
-        if not self._uow.invoices.add(invoice):
-            self._summary.lost_races += 1
-            return None
-        invoice_event(self._uow, invoice, INVOICE_DRAFTED, now)
-        self._summary.drafted += 1
         return invoice
 
     def _refresh(self, current: StoredInvoice, scheduled: ScheduledInvoice) -> StoredInvoice:

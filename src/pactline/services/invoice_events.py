@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pactline.domain.credit_notes import CreditNote
 from pactline.domain.errors import StaleVersion
+from pactline.domain.events import DomainEvent
 from pactline.domain.invoice_lifecycle import StoredInvoice
 from pactline.domain.money import Money
-from pactline.services.events import record_event
+from pactline.services.events import new_event, record_event
 from pactline.services.ports import UnitOfWork
 
 INVOICE_DRAFTED = "invoice.drafted"
@@ -30,6 +32,19 @@ def amount_text(money: Money) -> str:
 def invoice_event(
     uow: UnitOfWork, invoice: StoredInvoice, event_type: str, at: datetime, **extra: Any
 ) -> None:
+    uow.outbox.add_all([_invoice_event(invoice, event_type, at, **extra)])
+
+
+def record_invoice_events(
+    uow: UnitOfWork, invoices: Sequence[StoredInvoice], event_type: str, at: datetime
+) -> None:
+    """`invoice_event` for many invoices, in one statement."""
+    uow.outbox.add_all([_invoice_event(invoice, event_type, at) for invoice in invoices])
+
+
+def _invoice_event(
+    invoice: StoredInvoice, event_type: str, at: datetime, **extra: Any
+) -> DomainEvent:
     data: dict[str, Any] = {
         "id": invoice.id,
         "customerId": invoice.customer_id,
@@ -43,7 +58,7 @@ def invoice_event(
         "amountDue": amount_text(invoice.amount_due),
         **extra,
     }
-    record_event(uow, invoice.environment_id, event_type, data, at)
+    return new_event(invoice.environment_id, event_type, data, at)
 
 
 def credit_note_event(uow: UnitOfWork, note: CreditNote, at: datetime) -> None:

@@ -97,7 +97,10 @@ class IdempotencyRepository(Protocol):
 
 
 class OutboxRepository(Protocol):
-    def add(self, event: DomainEvent) -> None: ...
+    def add_all(self, events: Sequence[DomainEvent]) -> None:
+        """Queue the events in their order, in one statement."""
+        ...
+
     def undispatched(self, limit: int) -> Sequence[DomainEvent]:
         """Oldest first; on PostgreSQL rows claimed by another relay are skipped."""
         ...
@@ -516,6 +519,10 @@ class InvoiceRepository(Protocol):
     def add(self, invoice: StoredInvoice) -> bool:
         """Insert unless its period (scope, group key, issue date, correction number) already
         has an invoice, written by another run: then nothing is written and False returned."""
+        ...
+
+    def add_all(self, invoices: Sequence[StoredInvoice]) -> set[str]:
+        """`add` for many invoices in a few statements: the ids of those written."""
         ...
 
     def get(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
@@ -61,26 +62,40 @@ _SORT_COLUMN: dict[InvoiceOrder, InstrumentedAttribute[Any]] = {
 }
 
 
+@functools.cache
+def _insert_new_periods(dialect: str) -> Any:
+    """One statement per dialect, its values bound at execution, so SQLAlchemy compiles it once
+    and sends many invoices in one multi-row INSERT (its "insertmanyvalues").
+
+    A period another run wrote first inserts nothing and raises nothing, so no savepoint (two
+    more statements per invoice) is needed to survive losing that race. RETURNING, not
+    rowcount: SQLAlchemy reports -1 for this insert on psycopg.
+    """
+    insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert_into(_INVOICES)
+        .on_conflict_do_nothing(index_elements=_PERIOD)
+        .returning(_INVOICES.c.id)
+    )
+
+
 class SqlInvoiceRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, invoice: StoredInvoice) -> bool:
-        # A period another run wrote first inserts nothing and raises nothing, so no savepoint
-        # (two more statements per invoice) is needed to survive losing that race.
+        return invoice.id in self.add_all([invoice])
+
+    def add_all(self, invoices: Sequence[StoredInvoice]) -> set[str]:
+        if not invoices:
+            return set()
         dialect = self._session.get_bind().dialect.name
-        insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert_into(_INVOICES)
-            .values(invoice_values(invoice))
-            .on_conflict_do_nothing(index_elements=_PERIOD)
-            # RETURNING, not rowcount: SQLAlchemy reports -1 for this insert on psycopg.
-            .returning(_INVOICES.c.id)
+        found = self._session.execute(
+            _insert_new_periods(dialect), [invoice_values(i) for i in invoices]
         )
-        if self._session.execute(statement).first() is None:
-            return False
-        self._write_children(invoice)
-        return True
+        written = set(found.scalars())
+        self._write_children([i for i in invoices if i.id in written])
+        return written
 
     def get(
         self, environment_id: str, invoice_id: str, for_update: bool = False
@@ -129,7 +144,7 @@ class SqlInvoiceRepository:
                     table.invoice_id == invoice.id,
                 )
             )
-        self._write_children(invoice)
+        self._write_children([invoice])
         return True
 
     def any_for_customer(self, environment_id: str, customer_id: str) -> bool:
@@ -194,12 +209,12 @@ class SqlInvoiceRepository:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _write_children(self, invoice: StoredInvoice) -> None:
+    def _write_children(self, invoices: Sequence[StoredInvoice]) -> None:
         # Core inserts: the ORM's bulk path costs more than the statement for a few rows.
-        lines = line_values(invoice)
+        lines = [row for invoice in invoices for row in line_values(invoice)]
         if lines:
             self._session.execute(insert(_LINES), lines)
-        payments = payment_values(invoice)
+        payments = [row for invoice in invoices for row in payment_values(invoice)]
         if payments:
             self._session.execute(insert(_PAYMENTS), payments)
 
