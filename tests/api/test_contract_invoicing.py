@@ -15,6 +15,8 @@ import httpx
 
 from pactline.bootstrap import Container
 from pactline.jobs.billing_schedule import BillingSchedule
+from pactline.services.billable_contracts import SavedContracts
+from pactline.services.billing_runs import BillingRunService
 from tests.api.test_contracts import DRAFT_TERMS, create, ok, ready, setup, subscribe
 from tests.support import SettableClock
 
@@ -159,6 +161,41 @@ def test_a_customer_who_consolidates_gets_one_invoice_across_contracts(
     ] == [
         ("2026-02-01", None, 24900, 4),  # each contract's platform fee and February seats
         ("2026-03-01", None, 900, 2),  # both contracts' March seats, 450.00 each
+    ]
+
+
+def test_a_run_reading_contracts_a_page_at_a_time_bills_as_one_reading_them_all(
+    api: httpx.Client, container: Container, clock: SettableClock
+) -> None:
+    # Pages of one contract: every customer's contracts straddle a page boundary, and acme's
+    # two consolidate into one invoice only if the run keeps them together.
+    setup(api)
+    ok(api.patch("/api/v1/customers/acme", json={"consolidateInvoices": True}))
+    for customer_id in ("beta", "zed"):
+        ok(api.post("/api/v1/customers", json={"id": customer_id, "billingCurrency": "usd"}), 201)
+    for contract_id, customer_id in (
+        ("c-1", "acme"),
+        ("c-2", "zed"),
+        ("c-3", "acme"),
+        ("c-4", "beta"),
+        ("c-5", "zed"),
+    ):
+        ready(api, contract_id, customerId=customer_id)
+        ok(api.post(f"/api/v1/contracts/{contract_id}/billing/publish"))
+    caller = container.tenancy.authenticate(api.headers["X-API-KEY"])
+    clock.set(datetime(2026, 3, 1, 6, tzinfo=UTC))
+    paged = BillingRunService(container.uow, clock, SavedContracts(container.uow, page=1))
+
+    first = paged.run_due(caller.environment_id, clock.now())
+    again = container.billing_runs.run_due(caller.environment_id, clock.now())
+
+    assert (first.contracts, first.drafted, first.refreshed, first.superseded) == (5, 4, 0, 0)
+    assert (again.contracts, again.drafted, again.refreshed, again.superseded) == (5, 0, 0, 0)
+    assert again.unchanged == 8  # acme's 2 consolidated invoices, 2 each for the others
+    listed = api.get("/api/v1/customers/acme/invoices").json()["data"]
+    assert [(i["issueDate"][:10], len(i["lineItems"])) for i in listed] == [
+        ("2026-02-01", 4),
+        ("2026-03-01", 2),
     ]
 
 

@@ -17,7 +17,7 @@ processed in chunks, one transaction each, with a constant number of reads per c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -105,8 +105,10 @@ class BillingRunService:
         self.contracts: BillableContractSource = contracts or NoBillableContracts()
 
     def run_due(self, environment_id: str, as_of: datetime) -> RunSummary:
-        """Bill every active contract of the environment up to `as_of` (CLI, worker)."""
-        return self.run(environment_id, as_of, self.contracts.active(environment_id, as_of))
+        """Bill every active contract of the environment up to `as_of` (CLI, worker); contracts
+        are read as they are billed, a customer at a time."""
+        scopes = _customer_scopes(self.contracts.active(environment_id, as_of))
+        return self._run_scopes(environment_id, as_of, scopes)
 
     def draft_first_invoice(self, uow: UnitOfWork, contract: Contract, at: datetime) -> None:
         """The contract activation listener: in the activating unit of work, bill the contract
@@ -128,10 +130,16 @@ class BillingRunService:
             others = uow.contracts.billable(
                 contract.environment_id, as_of - FINAL_INVOICES_WINDOW, contract.customer_id
             )
-            for other in others:
-                mapped = None if other.id == contract.id else billable(other, True)
-                if mapped is not None and mapped.scope_key == found.scope_key:
-                    scope.append(mapped)
+            # In the order runs give them (oldest first), or the next run reorders the lines.
+            scope = [
+                mapped
+                for other in others
+                if (mapped := found if other.id == contract.id else billable(other, True))
+                is not None
+                and mapped.scope_key == found.scope_key
+            ]
+            if found not in scope:
+                scope.append(found)
         summary = RunSummary(as_of=as_of)
         self._run_chunk(uow, contract.environment_id, as_of, [scope], {}, summary)
         if summary.failed:
@@ -159,9 +167,14 @@ class BillingRunService:
         self, environment_id: str, as_of: datetime, contracts: Iterable[BillableContract]
     ) -> RunSummary:
         """Bill every contract up to `as_of`; running again with the same inputs changes nothing."""
+        return self._run_scopes(environment_id, as_of, _scopes(contracts))
+
+    def _run_scopes(
+        self, environment_id: str, as_of: datetime, scopes: Iterable[list[BillableContract]]
+    ) -> RunSummary:
         summary = RunSummary(as_of=as_of)
         features: dict[str, Feature | None] = {}
-        for chunk in _chunks(_scopes(contracts), self._chunk):
+        for chunk in _chunks(scopes, self._chunk):
             with self._uow() as uow:
                 self._run_chunk(uow, environment_id, as_of, chunk, features, summary)
                 uow.commit()
@@ -365,8 +378,27 @@ def _scopes(contracts: Iterable[BillableContract]) -> list[list[BillableContract
     return list(scopes.values())
 
 
+def _customer_scopes(contracts: Iterable[BillableContract]) -> Iterator[list[BillableContract]]:
+    """`_scopes` for contracts given a customer at a time, each customer's scopes given once
+    the next customer's contracts begin; only one customer's contracts are held."""
+    done: set[str] = set()
+    customer: str | None = None
+    held: list[BillableContract] = []
+    for contract in contracts:
+        if contract.customer_id != customer:
+            yield from _scopes(held)
+            if contract.customer_id in done:
+                # A scope split over two blocks would bill each half as the whole scope.
+                raise ValueError(f"customer {contract.customer_id}'s contracts are not together")
+            if customer is not None:
+                done.add(customer)
+            customer, held = contract.customer_id, []
+        held.append(contract)
+    yield from _scopes(held)
+
+
 def _chunks(
-    scopes: Sequence[list[BillableContract]], size: int
+    scopes: Iterable[list[BillableContract]], size: int
 ) -> Iterable[Sequence[list[BillableContract]]]:
     chunk: list[list[BillableContract]] = []
     count = 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -483,6 +483,12 @@ class ContractRepository(Protocol):
         (of one customer, if given), oldest first."""
         ...
 
+    def billable_page(
+        self, environment_id: str, ended_since: datetime, after: tuple[str, str] | None, limit: int
+    ) -> Sequence[Contract]:
+        """`billable`, at most `limit` of them, by (customer id, contract id) after `after`."""
+        ...
+
     def add_amendment(self, amendment: Amendment) -> None: ...
     def amendment_count(self, environment_id: str, contract_id: str) -> int: ...
     def amendments(
@@ -600,8 +606,9 @@ class BillableContractSource(Protocol):
         """The customer's contracts still billing at `at`."""
         ...
 
-    def active(self, environment_id: str, at: datetime) -> Sequence[BillableContract]:
-        """Every contract of the environment still billing at `at` (what a run bills)."""
+    def active(self, environment_id: str, at: datetime) -> Iterable[BillableContract]:
+        """Every contract of the environment still billing at `at` (what a run bills), read
+        as it is consumed; a customer's contracts come together, oldest first."""
         ...
 
 

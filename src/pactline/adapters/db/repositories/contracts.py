@@ -11,7 +11,18 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +47,15 @@ from pactline.services.ports import ContractQuery, DateRange
 
 C = ContractRow
 M = ContractSubscriptionRow
+
+
+def _billable(environment_id: str, ended_since: datetime) -> Select[Any]:
+    return select(C).where(
+        C.environment_id == environment_id,
+        C.billing_enabled.is_(True),
+        C.activated_at.is_not(None),
+        or_(C.ended_at.is_(None), C.ended_at >= ended_since),
+    )
 
 
 class SqlContractRepository:
@@ -92,15 +112,19 @@ class SqlContractRepository:
     def billable(
         self, environment_id: str, ended_since: datetime, customer_id: str | None = None
     ) -> Sequence[Contract]:
-        statement = select(C).where(
-            C.environment_id == environment_id,
-            C.billing_enabled.is_(True),
-            C.activated_at.is_not(None),
-            or_(C.ended_at.is_(None), C.ended_at >= ended_since),
-        )
+        statement = _billable(environment_id, ended_since)
         if customer_id is not None:
             statement = statement.where(C.customer_id == customer_id)
         return self._load(list(self._session.scalars(statement.order_by(C.created_at, C.id))))
+
+    def billable_page(
+        self, environment_id: str, ended_since: datetime, after: tuple[str, str] | None, limit: int
+    ) -> Sequence[Contract]:
+        statement = _billable(environment_id, ended_since)
+        if after is not None:
+            statement = statement.where(tuple_(C.customer_id, C.id) > tuple_(*after))
+        statement = statement.order_by(C.customer_id, C.id).limit(limit)
+        return self._load(list(self._session.scalars(statement)))
 
     def due_to_expire(self, at: datetime, limit: int) -> Sequence[Contract]:
         statement = (

@@ -54,7 +54,7 @@ class ContractRow(Base):
             ["environment_id", "legal_entity_id"],
             ["legal_entities.environment_id", "legal_entities.id"],
         ),
-        Index("ix_contracts_customer", "environment_id", "customer_id"),
+        Index("ix_contracts_customer", "environment_id", "customer_id", "id"),
         Index("ix_contracts_status", "environment_id", "status"),
         Index("ix_contracts_ends_at", "status", "ends_at"),
     )
