@@ -259,6 +259,18 @@ def test_void_of_a_draft_and_an_approved_invoice(api: httpx.Client, seeded: Prin
     assert states == ["CANCELED", "CANCELED"]
 
 
+def test_a_hand_void_cannot_take_the_reason_billing_runs_revive(
+    api: httpx.Client, seeded: Principal
+) -> None:
+    january, _ = ids(api)
+    refused = api.post(f"/api/v1/invoices/{january}/void", json={"reason": " superseded "})
+    assert (refused.status_code, refused.json()["code"]) == (400, "InvalidArgument")
+    assert [(e["field"], e["code"]) for e in refused.json()["details"]["errors"]] == [
+        ("reason", "reserved_reason")
+    ]
+    assert api.get(f"/api/v1/invoices/{january}").json()["data"]["status"] == "DRAFT"
+
+
 def test_credit_notes_full_and_partial_with_reason_codes(
     api: httpx.Client, seeded: Principal
 ) -> None:

@@ -18,6 +18,7 @@ from pactline.domain.errors import EntityNotFound, FieldProblem, InvalidArgument
 from pactline.domain.ids import new_id
 from pactline.domain.invoice_lifecycle import (
     OPEN,
+    SUPERSEDED,
     DocumentKind,
     InvoiceStatus,
     LineChange,
@@ -245,6 +246,11 @@ class InvoiceService:
     def void(self, caller: Principal, invoice_id: str, reason: str | None = None) -> StoredInvoice:
         if reason is not None and len(reason) > MAX_VOID_REASON:
             raise InvalidArgument.single("reason", f"must be at most {MAX_VOID_REASON} characters")
+        if reason is not None and reason.strip().upper() == SUPERSEDED:
+            # Billing runs revive a draft they voided as SUPERSEDED; a hand void stays void.
+            raise InvalidArgument.single(
+                "reason", f"{SUPERSEDED} is reserved for billing runs", "reserved_reason"
+            )
         now = self._clock.now()
         with self._uow() as uow:
             current = _invoice(uow, caller, invoice_id, for_update=True)
