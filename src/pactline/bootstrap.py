@@ -94,6 +94,7 @@ class Container:
             cache,
             on_activated=self.billing_runs.draft_first_invoice,
             on_changed=follow_contract,
+            on_ended=self.billing_runs.withdraw_drafts,
         )
         # Saved contracts reach billing through one source, shared by runs and look-aheads.
         self.invoices = InvoiceService(self.uow, self.clock, self.billing_runs.contracts)

@@ -17,7 +17,7 @@ from pactline.bootstrap import Container
 from pactline.jobs.billing_schedule import BillingSchedule
 from pactline.services.billable_contracts import SavedContracts
 from pactline.services.billing_runs import BillingRunService
-from tests.api.test_contracts import DRAFT_TERMS, create, ok, ready, setup, subscribe
+from tests.api.test_contracts import DRAFT_TERMS, create, events, ok, ready, setup, subscribe
 from tests.support import SettableClock
 
 
@@ -83,6 +83,25 @@ def test_a_canceled_contract_bills_up_to_the_day_it_ended(
         ("2026-02-01", "DRAFT", "1699.32"),
         ("2026-03-01", "DRAFT", "145.16"),
     ]
+
+
+def test_a_contract_canceled_before_it_starts_withdraws_its_first_draft(
+    api: httpx.Client, container: Container, clock: SettableClock
+) -> None:
+    # Activated on 15 January for a term from 1 February: the first invoice is drafted at
+    # once. Canceled on 20 January, the contract never bills, so no run would ever void it.
+    setup(api)
+    ready(api)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+    assert summary(invoices(api)) == [("2026-02-01", "DRAFT", "12450.00")]
+    clock.set(datetime(2026, 1, 20, 12, tzinfo=UTC))
+
+    ok(api.post("/api/v1/contracts/c-1/cancel"))
+
+    assert summary(invoices(api)) == [("2026-02-01", "VOID", "12450.00")]
+    (draft,) = invoices(api)
+    voided = [data for kind, data in events(container, "invoice.") if kind == "invoice.voided"]
+    assert [(data["id"], data["reason"]) for data in voided] == [(draft["id"], "SUPERSEDED")]
 
 
 def test_a_contract_shows_its_next_draft_and_its_latest_issued_invoice(

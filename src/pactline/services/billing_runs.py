@@ -45,6 +45,7 @@ from pactline.domain.invoice_lifecycle import (
     voided,
 )
 from pactline.domain.invoicing import Invoice
+from pactline.domain.pagination import PageRequest
 from pactline.domain.periods import local_midnight
 from pactline.domain.rating.schedule import invoice_schedule
 from pactline.domain.rating.usage import NO_USAGE, UsageSource
@@ -60,7 +61,13 @@ from pactline.services.invoice_events import (
     record_invoice_events,
     save_invoice,
 )
-from pactline.services.ports import BillableContractSource, Clock, UnitOfWork, UnitOfWorkFactory
+from pactline.services.ports import (
+    BillableContractSource,
+    Clock,
+    InvoiceQuery,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 DEFAULT_CHUNK = 200  # contracts per transaction
 
@@ -146,6 +153,27 @@ class BillingRunService:
             raise InvalidArgument.single(
                 "terms", next(iter(summary.failed.values())), "not_billable"
             )
+
+    def withdraw_drafts(self, uow: UnitOfWork, contract: Contract, at: datetime) -> None:
+        """The contract end listener: a contract that bills nothing once ended (canceled
+        before it started) is never billed again, so its drafts would stay forever; they are
+        voided as SUPERSEDED here. A contract that still bills up to its end day is left to
+        runs, which supersede its drafts as their issue dates come."""
+        if billable(contract) is not None:
+            return
+        query = InvoiceQuery(contract_id=contract.id, statuses=frozenset({InvoiceStatus.DRAFT}))
+        page = PageRequest(limit=100)
+        while True:
+            found = uow.invoices.list(contract.environment_id, query, page)
+            for draft in found.items:
+                # A consolidated draft with other contracts' lines is the runs' to refresh.
+                if all(s.contract_id == contract.id for s in draft.lines):
+                    gone = voided(draft, at, SUPERSEDED)
+                    save_invoice(uow, gone, draft.version)
+                    invoice_event(uow, gone, INVOICE_VOIDED, at, reason=SUPERSEDED)
+            if found.next is None:
+                return
+            page = PageRequest(limit=100, after=found.next)
 
     def refresh(self, caller: Principal, contract_id: str) -> RunSummary:
         """Bill one contract (with the contracts it consolidates with) up to now: drafts take

@@ -81,6 +81,8 @@ from pactline.services.events import record_event
 from pactline.services.ports import Clock, ContractQuery, UnitOfWork, UnitOfWorkFactory
 
 ActivationListener = Callable[[UnitOfWork, Contract, datetime], None]
+# Told inside the unit of work that cancels or archives a contract.
+EndListener = Callable[[UnitOfWork, Contract, datetime], None]
 # Told inside the unit of work of every saved change of a contract, just before it commits.
 ChangeListener = Callable[[UnitOfWork, Contract, datetime], None]
 TermsEdit = Callable[[ContractTerms], ContractTerms]
@@ -131,12 +133,14 @@ class ContractService:
         cache: EntitlementCache | None = None,
         on_activated: ActivationListener | None = None,
         on_changed: ChangeListener | None = None,
+        on_ended: EndListener | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._cache = cache or EntitlementCache(clock)
         # Told inside the activating unit of work (the first invoice is drafted there).
         self._on_activated = on_activated
+        self._on_ended = on_ended
         # Orders follow their contract: one completed by this change is fulfilled with it.
         self._on_changed = on_changed
 
@@ -509,6 +513,8 @@ class ContractService:
             if current.status in LIVE:
                 ended = cancel_all(uow, current, now)
             self._save(uow, current, updated, [])
+            if self._on_ended is not None:
+                self._on_ended(uow, updated, now)
             record_event(
                 uow,
                 caller.environment_id,
@@ -685,6 +691,7 @@ __all__ = [
     "ChangeListener",
     "ContractService",
     "ContractView",
+    "EndListener",
     "NewContract",
     "SubscriptionEntry",
     "TermsEdit",
