@@ -483,13 +483,23 @@ def test_activation_runs_every_rule_and_the_completeness_checks(
         ("terms.lineItems", "required"),
         ("legalEntityId", "required"),
     ]
+    # Seats is a feature but not a metered one: the usage line could never bill anything.
+    usage = {
+        "id": "seat-usage",
+        "name": "Seat usage",
+        "chargeType": "USAGE",
+        "billingCycle": {"unit": "MONTH"},
+        "meteredFeatureId": "seats",
+        "priceVersions": [{"model": {"type": "PER_UNIT", "price": "1"}}],
+    }
     broken_terms = {
         **DRAFT_TERMS,
-        "lineItems": [{**DRAFT_TERMS["lineItems"][1], "quantities": []}],
+        "lineItems": [{**DRAFT_TERMS["lineItems"][1], "quantities": []}, usage],
     }
     ok(api.patch("/api/v1/contracts/c-1", json={"terms": broken_terms, "legalEntityId": "pact-us"}))
     assert problems(api.post("/api/v1/contracts/c-1/billing/publish")) == [
         ("terms.lineItems[0].quantities", "required"),
+        ("terms.lineItems[1].meteredFeatureId", "unknown_metered_feature"),
         ("legalEntityId", "no_payment_account"),
     ]
     assert contract(api, "c-1")["status"] == "DRAFT"

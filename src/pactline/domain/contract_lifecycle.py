@@ -17,6 +17,7 @@ from pactline.domain.calendar import CycleUnit, days_in_month
 from pactline.domain.contract_records import LIVE, MAX_RENEWAL_MONTHS, Contract, ContractStatus
 from pactline.domain.contract_validation import validate_terms
 from pactline.domain.contracts import (
+    ChargeType,
     Commitment,
     ContractTerms,
     DateWindow,
@@ -69,10 +70,14 @@ def require_storable(terms: ContractTerms) -> None:
 # --- activation -------------------------------------------------------------------------------
 
 
-def activation_problems(contract: Contract, legal_entity: LegalEntity | None) -> list[FieldProblem]:
+def activation_problems(
+    contract: Contract, legal_entity: LegalEntity | None, metered: Collection[str]
+) -> list[FieldProblem]:
     """Every reason the contract cannot go live: each rule of the rating engine on its terms
-    (at least one line item among them), and a legal entity that can be paid."""
+    (at least one line item among them), usage lines the usage store can bill (`metered`:
+    the environment's metered feature ids), and a legal entity that can be paid."""
     problems = [_under_terms(p) for p in validate_terms(contract.terms)]
+    problems.extend(usage_mapping_problems(contract.terms, metered))
     if contract.legal_entity_id is None:
         message = "a contract needs the legal entity that bills it"
         problems.append(FieldProblem("legalEntityId", message, "required"))
@@ -88,9 +93,40 @@ def activation_problems(contract: Contract, legal_entity: LegalEntity | None) ->
     return problems
 
 
-def activated(contract: Contract, legal_entity: LegalEntity | None, at: datetime) -> Contract:
+def usage_mapping_problems(terms: ContractTerms, metered: Collection[str]) -> list[FieldProblem]:
+    """Usage lines bill the usage store's quantity of their feature: the feature must be a
+    metered one, and two lines billing one feature on the same days would bill it twice."""
+    problems: list[FieldProblem] = []
+    seen: list[tuple[LineItem, date, date | None]] = []
+    for index, line in enumerate(terms.line_items):
+        feature = line.metered_feature_id
+        if line.charge_type is not ChargeType.USAGE or feature is None:
+            continue
+        path = f"{TERMS}.lineItems[{index}].meteredFeatureId"
+        if feature not in metered:
+            message = f"no metered feature '{feature}': its usage could not be billed"
+            problems.append(FieldProblem(path, message, "unknown_metered_feature"))
+        start_on, end_on = terms.line_start(line), terms.line_end(line)
+        for other, other_start, other_end in seen:
+            apart = (end_on is not None and end_on < other_start) or (
+                other_end is not None and other_end < start_on
+            )
+            if other.metered_feature_id == feature and not apart:
+                message = (
+                    f"line '{other.id}' already bills '{feature}' on some of the same days: "
+                    "its usage would be billed twice"
+                )
+                problems.append(FieldProblem(path, message, "feature_billed_twice"))
+                break
+        seen.append((line, start_on, end_on))
+    return problems
+
+
+def activated(
+    contract: Contract, legal_entity: LegalEntity | None, metered: Collection[str], at: datetime
+) -> Contract:
     require_status(contract, {ContractStatus.DRAFT}, "activation")
-    problems = activation_problems(contract, legal_entity)
+    problems = activation_problems(contract, legal_entity, metered)
     if problems:
         raise InvalidArgument(
             problems, f"contract '{contract.id}' cannot be activated: {_listing(problems)}"
@@ -101,13 +137,20 @@ def activated(contract: Contract, legal_entity: LegalEntity | None, at: datetime
 # --- amendment --------------------------------------------------------------------------------
 
 
-def amended(contract: Contract, terms: ContractTerms, effective_on: date, at: datetime) -> Contract:
+def amended(
+    contract: Contract,
+    terms: ContractTerms,
+    effective_on: date,
+    metered: Collection[str],
+    at: datetime,
+) -> Contract:
     """An active contract with new terms, effective on `effective_on` (recorded, not enforced:
     a backdated change to approved periods is settled as a correction, BILLING-SEMANTICS §9)."""
     require_status(contract, {ContractStatus.ACTIVE}, "an amendment")
     terms = with_terms(contract, terms)
     before = contract.terms
     problems = [_under_terms(p) for p in validate_terms(terms)]
+    problems.extend(usage_mapping_problems(terms, metered))
     if terms.currency != before.currency:
         message = "cannot change once the contract is active (invoices exist in it)"
         problems.append(FieldProblem(f"{TERMS}.currency", message, "immutable"))

@@ -393,7 +393,7 @@ class ContractService:
             entity = None
             if current.legal_entity_id is not None:
                 entity = uow.legal_entities.get(caller.environment_id, current.legal_entity_id)
-            updated = activated(current, entity, now)
+            updated = activated(current, entity, _metered(uow, current), now)
             self._save(uow, current, updated, [])
             record_event(uow, caller.environment_id, "contract.activated", _event(updated), now)
             if self._on_activated is not None:
@@ -426,7 +426,7 @@ class ContractService:
             if not changes:
                 return _view(uow, current, now), None
             day = effective_on or default_effective(current.terms, now)
-            updated = amended(current, terms, day, now)
+            updated = amended(current, terms, day, _metered(uow, current, terms), now)
             self._save(uow, current, updated, [])
             amendment = Amendment(
                 id=new_id("amd", now),
@@ -573,7 +573,7 @@ class ContractService:
                 if following.legal_entity_id is not None:
                     entity = uow.legal_entities.get(environment_id, following.legal_entity_id)
                 try:
-                    live = activated(following, entity, now)
+                    live = activated(following, entity, _metered(uow, following), now)
                 except InvalidArgument as error:
                     # The next term waits as a draft for someone to fix what blocks it.
                     record_event(
@@ -621,6 +621,17 @@ class ContractService:
         uow.commit()
         if entitlements_changed:
             self._cache.forget_customer(env, customer_id)
+
+
+def _metered(
+    uow: UnitOfWork, contract: Contract, terms: ContractTerms | None = None
+) -> frozenset[str]:
+    """Which features named by the usage lines (of `terms`, or the contract's) are metered
+    features of the contract's environment."""
+    lines = (terms or contract.terms).line_items
+    named = {line.metered_feature_id for line in lines if line.metered_feature_id is not None}
+    found = (uow.features.get(contract.environment_id, feature_id) for feature_id in named)
+    return frozenset(f.id for f in found if f is not None and f.metered)
 
 
 def _check_version(contract: Contract, expected: int | None) -> None:

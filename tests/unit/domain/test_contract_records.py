@@ -93,6 +93,7 @@ CALLS = LineItem(
     metered_feature_id="calls",
     commitment=Commitment(CommitmentKind.AMOUNT, per_period=Decimal(100)),
 )
+METERED = frozenset({"calls"})  # the environment's metered features
 TERMS = ContractTerms(
     id="c-1",
     name="Acme 2026",
@@ -197,31 +198,56 @@ def test_record_problems_name_the_api_fields() -> None:
 
 
 def test_activation_moves_a_complete_draft_to_active_one_version_later() -> None:
-    active = activated(DRAFT, PAID, T0)
+    active = activated(DRAFT, PAID, METERED, T0)
     assert (active.status, active.version, active.activated_at) == (ContractStatus.ACTIVE, 2, T0)
 
 
 def test_activation_lists_every_rule_and_completeness_problem() -> None:
     empty = replace(DRAFT, terms=replace(TERMS, line_items=()), legal_entity_id=None)
     with pytest.raises(InvalidArgument) as raised:
-        activated(empty, None, T0)
+        activated(empty, None, METERED, T0)
     assert codes(list(raised.value.problems)) == [
         ("terms.lineItems", "required"),
         ("legalEntityId", "required"),
     ]
     unpaid = replace(PAID, bank_transfer=None)
     broken = replace(DRAFT, terms=replace(TERMS, line_items=(replace(SEATS, quantities=()),)))
-    assert codes(activation_problems(broken, unpaid)) == [
+    assert codes(activation_problems(broken, unpaid, METERED)) == [
         ("terms.lineItems[0].quantities", "required"),
         ("legalEntityId", "no_payment_account"),
     ]
-    assert codes(activation_problems(DRAFT, None)) == [("legalEntityId", "not_found")]
+    assert codes(activation_problems(DRAFT, None, METERED)) == [("legalEntityId", "not_found")]
+
+
+def test_usage_lines_must_bill_a_metered_feature_once() -> None:
+    # Usage lines read the usage store by feature: an unknown feature would bill nothing, and
+    # two lines of one feature on the same days would each bill all of it.
+    twin = replace(CALLS, id="calls-eu")
+    july = date(2026, 7, 1)
+    later = replace(
+        CALLS,
+        id="calls-h2",
+        start_on=july,
+        price_versions=(replace(CALLS.price_versions[0], start_on=july),),
+    )
+    terms = replace(TERMS, line_items=(CALLS, twin, later))
+    contract = replace(DRAFT, terms=terms)
+    assert codes(activation_problems(contract, PAID, frozenset())) == [
+        ("terms.lineItems[0].meteredFeatureId", "unknown_metered_feature"),
+        ("terms.lineItems[1].meteredFeatureId", "unknown_metered_feature"),
+        ("terms.lineItems[1].meteredFeatureId", "feature_billed_twice"),
+        ("terms.lineItems[2].meteredFeatureId", "unknown_metered_feature"),
+        ("terms.lineItems[2].meteredFeatureId", "feature_billed_twice"),
+    ]
+    first_half = replace(CALLS, end_on=date(2026, 6, 30))
+    split = replace(DRAFT, terms=replace(TERMS, line_items=(first_half, later)))
+    assert activation_problems(split, PAID, METERED) == []
 
 
 def test_only_a_draft_activates() -> None:
-    active = activated(DRAFT, PAID, T0)
+    active = activated(DRAFT, PAID, METERED, T0)
     with pytest.raises(StateConflict) as raised:
-        activated(active, PAID, T0)
+        activated(active, PAID, METERED, T0)
     assert raised.value.details["state"] == "ACTIVE"
 
 
@@ -238,15 +264,15 @@ def test_a_draft_may_be_stored_incomplete_but_not_without_a_readable_span() -> N
 
 
 def test_an_amendment_keeps_currency_and_start_and_stays_inside_the_term() -> None:
-    active = activated(DRAFT, PAID, T0)
+    active = activated(DRAFT, PAID, METERED, T0)
     moved = replace(TERMS, currency=currency("EUR"), start_on=date(2026, 2, 1))
     with pytest.raises(InvalidArgument) as raised:
-        amended(active, moved, date(2027, 2, 1), T0)
+        amended(active, moved, date(2027, 2, 1), METERED, T0)
     assert ("terms.currency", "immutable") in codes(list(raised.value.problems))
     assert ("terms.startDate", "immutable") in codes(list(raised.value.problems))
     assert ("effectiveDate", "outside_contract") in codes(list(raised.value.problems))
     with pytest.raises(StateConflict):
-        amended(DRAFT, TERMS, JAN1, T0)
+        amended(DRAFT, TERMS, JAN1, METERED, T0)
 
 
 def test_cancel_and_archive_end_a_live_contract_and_archive_twice_changes_nothing() -> None:
@@ -260,7 +286,7 @@ def test_cancel_and_archive_end_a_live_contract_and_archive_twice_changes_nothin
 
 
 def test_expiry_is_dated_when_the_term_ended() -> None:
-    active = activated(DRAFT, PAID, T0)
+    active = activated(DRAFT, PAID, METERED, T0)
     done = expired(active, datetime(2027, 3, 1, tzinfo=UTC))
     assert (done.status, done.ended_at) == (
         ContractStatus.EXPIRED,
@@ -273,7 +299,7 @@ def test_expiry_is_dated_when_the_term_ended() -> None:
 
 def test_a_renewal_is_a_draft_for_the_next_term_at_the_latest_prices_and_quantities() -> None:
     with_usage = replace(TERMS, line_items=(PLATFORM, SEATS, CALLS))
-    active = activated(replace(DRAFT, terms=with_usage), PAID, T0)
+    active = activated(replace(DRAFT, terms=with_usage), PAID, METERED, T0)
     following = renewal(active, "c-2", 12, T0)
     assert (following.id, following.status, following.renewed_from_id) == (
         "c-2",
@@ -298,7 +324,7 @@ def test_one_time_and_early_ending_lines_are_not_renewed() -> None:
 
 
 def test_an_open_ended_contract_does_not_renew() -> None:
-    active = activated(replace(DRAFT, terms=replace(TERMS, end_on=None)), PAID, T0)
+    active = activated(replace(DRAFT, terms=replace(TERMS, end_on=None)), PAID, METERED, T0)
     with pytest.raises(InvalidArgument) as raised:
         renewal(active, "c-2", 12, T0)
     assert codes(list(raised.value.problems)) == [("endDate", "open_ended")]
