@@ -19,9 +19,14 @@ import pytest
 from pactline.bootstrap import Container
 from pactline.domain.billable_contracts import BillableContract
 from pactline.domain.catalog import FeatureType, MeterType
-from pactline.domain.corrections import NegativeCorrection, PositiveCorrection
+from pactline.domain.corrections import Correction, NegativeCorrection, PositiveCorrection
 from pactline.domain.credit_balances import CreditEntryKind
-from pactline.domain.invoice_lifecycle import InvoiceStatus, LineSource, StoredInvoice
+from pactline.domain.invoice_lifecycle import (
+    InvoiceStatus,
+    LineChange,
+    LineSource,
+    StoredInvoice,
+)
 from pactline.domain.pagination import PageRequest
 from pactline.domain.tenancy import KeyKind, Principal
 from pactline.services.billing_runs import RunSummary
@@ -239,6 +244,79 @@ def test_late_usage_after_approval_can_move_to_the_next_invoice(
         february.id,
         date(2026, 1, 1),
     )
+
+
+def test_a_correction_on_a_superseded_draft_waits_for_the_next_draft(
+    container: Container, caller: Principal
+) -> None:
+    contract = billable(fee(), calls(), positive=PositiveCorrection.NEXT_INVOICE)
+    _approved_february(container, caller, contract)
+    report(container, caller, 750, datetime(2026, 1, 29, 18, tzinfo=UTC))
+    run(container, caller, RUN_MAR, contract)  # March's draft carries January's 150.00
+    cut = run(container, caller, RUN_MAR, _without_march(contract))
+
+    assert cut.superseded == 1
+    assert shape(invoices(container, caller)[2])[1] == "VOID"
+    (correction,) = _corrections(container, caller)
+    assert [o.applied_invoice_id for o in correction.outcomes] == [None]  # pending again
+
+    run(container, caller, RUN_MAR, contract)  # the March invoice is produced again
+
+    march = invoices(container, caller)[2]
+    assert shape(march) == (
+        MAR1,
+        "DRAFT",
+        "1150.00",
+        [("platform", "1000.00"), ("api", "0.00"), ("api", "150.00")],
+    )
+    (correction,) = _corrections(container, caller)
+    assert [o.applied_invoice_id for o in correction.outcomes] == [march.id]
+
+
+def test_a_draft_edited_by_hand_is_neither_corrected_nor_superseded(
+    container: Container, caller: Principal
+) -> None:
+    contract = billable(fee(), calls(), positive=PositiveCorrection.NEXT_INVOICE)
+    _approved_february(container, caller, contract)
+    run(container, caller, RUN_MAR, contract)
+    march = invoices(container, caller)[2]
+    container.invoices.edit(
+        caller,
+        march.id,
+        march.version,
+        [LineChange(position=1, amount=Decimal("900.00"))],
+        "goodwill on the platform fee",
+    )
+    report(container, caller, 750, datetime(2026, 1, 29, 18, tzinfo=UTC))
+
+    again = run(container, caller, RUN_MAR, contract)
+
+    assert (again.corrected, again.held) == (1, 1)
+    edited = invoices(container, caller)[2]
+    assert shape(edited) == (
+        MAR1,
+        "DRAFT",
+        "900.00",
+        [("platform", "900.00"), ("api", "0.00")],
+    )
+    (correction,) = _corrections(container, caller)
+    assert [o.applied_invoice_id for o in correction.outcomes] == [None]  # waits, not lost
+
+    # No longer produced, yet kept as its editor left it: voided by hand if unwanted.
+    cut = run(container, caller, RUN_MAR, _without_march(contract))
+    assert (cut.superseded, cut.held) == (0, 1)
+    assert shape(invoices(container, caller)[2])[1] == "DRAFT"
+
+
+def _without_march(contract: BillableContract) -> BillableContract:
+    """Cut short: the fee ends in February, the calls in January, so no March invoice."""
+    lines = (replace(fee(), end_on=date(2026, 2, 28)), replace(calls(), end_on=date(2026, 1, 31)))
+    return replace(contract, terms=replace(contract.terms, line_items=lines))
+
+
+def _corrections(container: Container, caller: Principal) -> list[Correction]:
+    with container.uow() as uow:
+        return list(uow.corrections.for_scopes(caller.environment_id, ["ct-1"]))
 
 
 def test_an_overcharge_is_carried_forward_and_applied_at_the_next_approval(

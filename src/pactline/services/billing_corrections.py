@@ -230,10 +230,11 @@ def attach_pending(
         waiting = [o for o in correction.outcomes if o.pending]
         if not waiting:
             continue
+        # A draft edited by hand is held as its editor left it.
         later = [
             d
             for d in drafts.values()
-            if d.status is InvoiceStatus.DRAFT and d.issue_on > correction.issue_on
+            if d.status is InvoiceStatus.DRAFT and not d.edited and d.issue_on > correction.issue_on
         ]
         if not later:
             continue  # the next invoice is not due yet: a later run places it
@@ -253,3 +254,23 @@ def attach_pending(
         uow.corrections.update_outcomes(correction)
         placed.append(correction)
     return placed
+
+
+def released(
+    uow: UnitOfWork, corrections: Sequence[Correction], invoice_id: str
+) -> list[Correction]:
+    """The corrections, those carried by the draft `invoice_id` (being voided) pending again,
+    so the next draft carries them instead of losing them with it."""
+    result = []
+    for correction in corrections:
+        if any(o.applied_invoice_id == invoice_id for o in correction.outcomes):
+            correction = replace(
+                correction,
+                outcomes=tuple(
+                    replace(o, applied_invoice_id=None) if o.applied_invoice_id == invoice_id else o
+                    for o in correction.outcomes
+                ),
+            )
+            uow.corrections.update_outcomes(correction)
+        result.append(correction)
+    return result

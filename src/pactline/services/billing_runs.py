@@ -39,6 +39,7 @@ from pactline.domain.invoice_lifecycle import (
     ISSUED,
     SUPERSEDED,
     InvoiceStatus,
+    LineSource,
     StoredInvoice,
     StoredLine,
     refreshed,
@@ -51,7 +52,7 @@ from pactline.domain.rating.schedule import invoice_schedule
 from pactline.domain.rating.usage import NO_USAGE, UsageSource
 from pactline.domain.tenancy import Principal
 from pactline.services.billable_contracts import FINAL_INVOICES_WINDOW
-from pactline.services.billing_corrections import attach_pending, correct_period
+from pactline.services.billing_corrections import attach_pending, correct_period, released
 from pactline.services.billing_usage import rate_with_usage
 from pactline.services.invoice_events import (
     INVOICE_DRAFTED,
@@ -309,11 +310,14 @@ class _ScopeRun:
         for name, current in periods.items():
             if name in wanted or current.issue_on > self._today:
                 continue
-            if current.status is InvoiceStatus.DRAFT:
+            if current.status is InvoiceStatus.DRAFT and current.edited:
+                self._summary.held += 1  # edited by hand: voided by hand if unwanted
+            elif current.status is InvoiceStatus.DRAFT:
                 gone = voided(current, self._now, SUPERSEDED)
                 save_invoice(self._uow, gone, current.version)
                 invoice_event(self._uow, gone, INVOICE_VOIDED, self._now, reason=SUPERSEDED)
                 drafts.pop(current.id, None)
+                corrections[:] = released(self._uow, corrections, current.id)
                 self._summary.superseded += 1
             elif current.status in ISSUED:
                 self._correct(current, (), corrections)
@@ -365,7 +369,12 @@ class _ScopeRun:
         # A consolidated invoice names no single contract once a second contract joins it.
         base = replace(current, contract_id=scheduled.contract_id)
         if revived:
-            base = replace(base, status=InvoiceStatus.DRAFT, voided_at=None, void_reason=None)
+            # Corrections it carried were released when it was voided; pending again, they
+            # are placed anew (on this draft or an earlier one), never twice.
+            kept = tuple(s for s in base.lines if s.source is not LineSource.CORRECTION)
+            base = replace(
+                base, status=InvoiceStatus.DRAFT, voided_at=None, void_reason=None, lines=kept
+            )
         updated = refreshed(base, scheduled.issue_on, scheduled.due_on, scheduled.lines, self._now)
         save_invoice(self._uow, updated, current.version)
         event = INVOICE_DRAFTED if revived else INVOICE_UPDATED
