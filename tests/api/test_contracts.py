@@ -797,6 +797,38 @@ def test_expire_due_records_expiry_and_auto_renews_with_the_subscriptions(
     ]
 
 
+def test_expiry_hands_subscriptions_to_a_renewal_made_by_hand_or_ends_them(
+    api: httpx.Client, container: Container, clock: SettableClock
+) -> None:
+    setup(api)
+    subscribe(api, "sub-a")
+    subscribe(api, "sub-b")
+    ready(api, "c-1", subscriptions=[{"existingSubscriptionId": "sub-a"}])
+    ready(api, "c-2", subscriptions=[{"existingSubscriptionId": "sub-b"}])
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+    ok(api.post("/api/v1/contracts/c-2/billing/publish"))
+    ok(api.post("/api/v1/contracts/c-1/renew", json={"contractId": "c-3"}), 201)  # still a draft
+    clock.set(datetime(2027, 2, 1, 6, tzinfo=UTC))
+
+    assert sorted(container.contracts.expire_due(clock.now())) == ["c-1", "c-2"]
+
+    assert contract(api, "c-1")["subscriptions"] == []
+    following = contract(api, "c-3")
+    assert following["status"] == "DRAFT"
+    assert [s["subscriptionId"] for s in following["subscriptions"]] == ["sub-a"]
+    kept = ok(api.get("/api/v1/subscriptions/sub-a"))
+    assert (kept["status"], kept["contractId"]) == ("ACTIVE", "c-3")
+    # No next term for c-2: the customer's access ends with the term, at its last midnight
+    # (the contract still lists the subscription, as a canceled contract does).
+    ended = ok(api.get("/api/v1/subscriptions/sub-b"))
+    assert (ended["status"], ended["effectiveEndDate"]) == ("CANCELED", "2027-02-01T00:00:00Z")
+    expired = [data for kind, data in events(container) if kind == "contract.expired"]
+    assert [(e["id"], e["canceledSubscriptions"]) for e in expired] == [
+        ("c-1", []),
+        ("c-2", ["sub-b"]),
+    ]
+
+
 # --- lists ----------------------------------------------------------------------------------
 
 

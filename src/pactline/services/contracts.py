@@ -560,12 +560,33 @@ class ContractService:
             if current is None or current.status is not ContractStatus.ACTIVE:
                 return  # another worker got there first
             ended = expired(current, as_of)
-            moving = current.renewal.auto_renew and current.renewed_by_id is None
-            if moving:
+            renewing = current.renewal.auto_renew and current.renewed_by_id is None
+            # A renewal made by hand (a draft or already active) takes the subscriptions over.
+            taker = None
+            if current.renewed_by_id is not None:
+                taker = uow.contracts.get(environment_id, current.renewed_by_id, for_update=True)
+                if taker is not None and taker.status not in LIVE:
+                    taker = None
+            if renewing or taker is not None:
                 ended = replace(ended, subscription_ids=())
             self._save(uow, current, ended, [])
-            record_event(uow, environment_id, "contract.expired", _event(ended), now)
-            if moving:
+            # Without a next term the customer's access ends with the term.
+            stopped: list[str] = []
+            if not renewing and taker is None:
+                stopped = cancel_all(uow, current, ended.ended_at or as_of)
+            record_event(
+                uow,
+                environment_id,
+                "contract.expired",
+                {**_event(ended), "canceledSubscriptions": stopped},
+                now,
+            )
+            if taker is not None:
+                held_ids = (*taker.subscription_ids, *current.subscription_ids)
+                taken = saved(taker, now, subscription_ids=tuple(dict.fromkeys(held_ids)))
+                self._save(uow, taker, taken, [])
+                self._changed(uow, taken)
+            if renewing:
                 following = self._renew_in(
                     uow, ended, None, None, now, subscription_ids=current.subscription_ids
                 )
@@ -589,8 +610,7 @@ class ContractService:
                     if self._on_activated is not None:
                         self._on_activated(uow, live, now)
                     self._changed(uow, live)
-            self._changed(uow, ended)
-            uow.commit()
+            self._commit(uow, ended, bool(stopped))
 
     def _save(
         self,
