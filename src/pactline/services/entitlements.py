@@ -372,10 +372,14 @@ class EntitlementService:
             if effective is None:
                 feature = catalog.feature(feature_id)
                 return check(entry.state, feature, None, None, requested_usage, requested_values)
-            window = _window(entry, effective, now)
-            usage = self._usage(uow, env, customer_id, effective, window, now)
+            usage = self._usage(uow, env, customer_id, entry, effective, now)
         return check(
-            entry.state, effective.feature, usage, window, requested_usage, requested_values
+            entry.state,
+            effective.feature,
+            usage,
+            _window(entry, effective, now),
+            requested_usage,
+            requested_values,
         )
 
     def entitlements(self, caller: Principal, customer_id: str) -> CustomerView:
@@ -389,8 +393,8 @@ class EntitlementService:
             results = []
             for feature_id in sorted(entry.state.entitlements):
                 effective = entry.state.entitlements[feature_id]
+                usage = self._usage(uow, env, customer_id, entry, effective, now)
                 window = _window(entry, effective, now)
-                usage = self._usage(uow, env, customer_id, effective, window, now)
                 results.append(check(entry.state, effective.feature, usage, window))
         return CustomerView(entry.state.denied, tuple(results))
 
@@ -489,21 +493,44 @@ class EntitlementService:
         uow: UnitOfWork,
         env: str,
         customer_id: str,
+        entry: CustomerEntry,
         effective: Effective,
-        window: Period | None,
         now: datetime,
     ) -> Decimal | None:
+        """The feature's usage in its window. On a miss, the usage of every metered
+        entitlement of the customer the cache lacks is read in one batch and cached: a
+        customer's checks come for many features, and each would miss in turn."""
         if not effective.counts_usage:
             return None
-        feature = effective.feature
-        start = None if window is None else window.start
-        cached = self._cache.usage(env, customer_id, feature.id, start, now)
+        feature_id = effective.feature.id
+        window = _window(entry, effective, now)
+        cached = self._cache.usage(env, customer_id, feature_id, _start(window), now)
         if cached is not None:
             return cached
-        stamp = self._cache.usage_stamp(env, customer_id, feature.id)
-        value = uow.usage.current(env, customer_id, feature, window)
-        self._cache.put_usage(env, customer_id, feature.id, start, value, stamp)
-        return value
+        asks: dict[tuple[str, str], tuple[Feature, Period | None]] = {}
+        stamps = {}
+        for other_id, other in entry.state.entitlements.items():
+            if not other.counts_usage:
+                continue
+            other_window = _window(entry, other, now)
+            start = _start(other_window)
+            if (
+                other_id != feature_id
+                and self._cache.usage(env, customer_id, other_id, start, now) is not None
+            ):
+                continue
+            # Each stamp is taken before the read, so a report racing it is not hidden.
+            stamps[other_id] = (start, self._cache.usage_stamp(env, customer_id, other_id))
+            asks[(customer_id, other_id)] = (other.feature, other_window)
+        values = uow.usage.current_many(env, asks)
+        for (_, other_id), value in values.items():
+            start, stamp = stamps[other_id]
+            self._cache.put_usage(env, customer_id, other_id, start, value, stamp)
+        return values[(customer_id, feature_id)]
+
+
+def _start(window: Period | None) -> datetime | None:
+    return None if window is None else window.start
 
 
 def _window(entry: CustomerEntry, effective: Effective, now: datetime) -> Period | None:

@@ -79,6 +79,7 @@ class Store:
     """The database, in memory, counting reads by repository method."""
 
     reads: Counter[str] = field(default_factory=Counter)
+    series_read: list[list[tuple[str, str]]] = field(default_factory=list)  # per usage read
     customers: dict[str, Customer] = field(default_factory=dict)
     features: dict[str, Feature] = field(default_factory=dict)
     plans: dict[tuple[str, int], PlanVersion] = field(default_factory=dict)
@@ -127,12 +128,19 @@ class Repo:
         return min(starts, default=None)
 
     # usage
-    def current(
-        self, environment_id: str, customer_id: str, feature: Feature, window: Period | None
-    ) -> Decimal:
-        self._read("current")
-        start = None if window is None else window.start
-        return self._store.usage.get((customer_id, feature.id, start), Decimal(0))
+    def current_many(
+        self,
+        environment_id: str,
+        asks: dict[tuple[str, str], tuple[Feature, Period | None]],
+    ) -> dict[tuple[str, str], Decimal]:
+        self._read("current_many")
+        self._store.series_read.append(sorted(asks))
+        return {
+            (customer_id, feature_id): self._store.usage.get(
+                (customer_id, feature_id, None if window is None else window.start), Decimal(0)
+            )
+            for (customer_id, feature_id), (_, window) in asks.items()
+        }
 
 
 class FakeUnitOfWork:
@@ -303,6 +311,27 @@ def test_an_entry_expires_when_a_subscription_starts(
     assert store.reads["subscriptions.active_for_customer"] == 2
 
 
+def test_a_usage_miss_reads_every_metered_feature_of_the_customer_at_once(
+    store: Store, clock: SettableClock, cache: EntitlementCache
+) -> None:
+    store.features["storage"] = feature("storage", FeatureType.NUMBER, MeterType.INCREMENTAL)
+    monthly = {"reset_period": ResetPeriod.MONTH, "reset_anchor": ResetAnchor.SUBSCRIPTION_START}
+    store.plans[("pro", 1)] = plan_version(
+        EntitlementValue("sso"),
+        EntitlementValue("calls", usage_limit=Decimal(100), **monthly),
+        EntitlementValue("storage", usage_limit=Decimal(10), **monthly),
+    )
+    store.usage[("acme", "calls", T0)] = Decimal(40)
+    store.usage[("acme", "storage", T0)] = Decimal(10)
+    service = EntitlementService(lambda read_only=False: FakeUnitOfWork(store), clock, cache)
+
+    assert calls_check(service) == (True, Decimal(40))
+    storage = service.check(CALLER, "acme", "storage", Decimal(1))
+
+    assert (storage.is_granted, storage.current_usage) == (False, Decimal(10))
+    assert store.series_read == [[("acme", "calls"), ("acme", "storage")]]
+
+
 def test_a_check_after_a_usage_report_sees_it_without_reading_usage(
     service: EntitlementService, store: Store, cache: EntitlementCache
 ) -> None:
@@ -310,7 +339,7 @@ def test_a_check_after_a_usage_report_sees_it_without_reading_usage(
     # What the usage service does after committing a report counted in the same window:
     cache.usage_reported(ENV, "acme", "calls", WINDOW, Decimal(100))
     assert calls_check(service) == (False, Decimal(100))
-    assert store.reads["usage.current"] == 1
+    assert store.reads["usage.current_many"] == 1
 
 
 def test_reported_usage_of_a_series_no_check_holds_is_not_added(
@@ -329,7 +358,7 @@ def test_usage_reported_for_another_window_is_read_again(
     store.usage[("acme", "calls", T0)] = Decimal(7)
     cache.usage_reported(ENV, "acme", "calls", None, Decimal(12))  # counted without a window
     assert calls_check(service) == (True, Decimal(7))
-    assert store.reads["usage.current"] == 2
+    assert store.reads["usage.current_many"] == 2
 
 
 def test_forgotten_usage_is_read_again(
@@ -394,7 +423,7 @@ def test_a_zero_ttl_caches_nothing(store: Store, clock: SettableClock) -> None:
     service.check(CALLER, "acme", "calls")
     service.check(CALLER, "acme", "calls")
     assert store.reads["customers.get"] == 2
-    assert store.reads["usage.current"] == 2
+    assert store.reads["usage.current_many"] == 2
 
 
 def test_the_reset_policy_is_the_winning_values_window(
