@@ -13,6 +13,7 @@ import pytest
 
 from pactline.api.schemas.contract_draft import parse_draft
 from pactline.api.schemas.draft_terms import terms_from_draft
+from pactline.domain.billable_contracts import UPCOMING_HORIZON, first_invoice
 from pactline.domain.contracts import LineItem
 from pactline.domain.rating.schedule import invoice_schedule, schedule_usage_windows
 from pactline.domain.rating.usage import NO_USAGE, InlineUsage
@@ -62,3 +63,11 @@ def test_the_usage_windows_named_up_front_are_the_ones_rating_reads(draft: Path)
             for line, start, end in schedule_usage_windows(terms, issued_by=day)
         ]
         assert named == recording.asked, day
+
+
+@pytest.mark.parametrize("draft", DRAFTS, ids=lambda p: p.name.removesuffix(".draft.json"))
+def test_the_first_invoice_is_the_full_schedules_first(draft: Path) -> None:
+    # What activation drafts at once, found without rating the whole term.
+    terms, _ = terms_from_draft(parse_draft(json.loads(draft.read_text())))
+    horizon = None if terms.end_on is not None else terms.start_on + UPCOMING_HORIZON
+    assert first_invoice(terms) == invoice_schedule(terms, NO_USAGE, horizon_on=horizon)[0]

@@ -23,7 +23,7 @@ from pactline.domain.invoicing import DEFAULT_BILLING_GROUP, Invoice
 from pactline.domain.money import RoundingPolicy
 from pactline.domain.periods import resolve_timezone
 from pactline.domain.rating.schedule import invoice_schedule, schedule_usage_windows
-from pactline.domain.rating.usage import UsageSource
+from pactline.domain.rating.usage import NO_USAGE, UsageSource
 
 # How far ahead an open-ended contract is rated to find its next invoice: longer than any
 # billing cycle a contract uses in practice (a few years).
@@ -141,6 +141,22 @@ def due_usage_windows(
         for line, start_at, end_at in windows
         if line.metered_feature_id is not None
     ]
+
+
+def first_invoice(terms: ContractTerms) -> Invoice | None:
+    """The contract's first invoice (without usage), rating as little of the term as finds it:
+    a month, then a quarter, a year, and so on, before the whole term."""
+    reach = 31
+    while True:
+        last = terms.start_on + timedelta(days=reach)
+        if (terms.end_on is not None and last >= terms.end_on) or reach > UPCOMING_HORIZON.days:
+            horizon = None if terms.end_on is not None else terms.start_on + UPCOMING_HORIZON
+            found = invoice_schedule(terms, NO_USAGE, horizon_on=horizon, count=1)
+            return found[0] if found else None
+        found = invoice_schedule(terms, NO_USAGE, issued_by=last, count=1)
+        if found:
+            return found[0]
+        reach *= 3
 
 
 def upcoming_invoice(

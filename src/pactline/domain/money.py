@@ -63,6 +63,8 @@ class CurrencyMismatch(DomainError):
 
 
 def _as_factor(value: object) -> Decimal:
+    if type(value) is Decimal and value.is_finite():
+        return value  # the common case, checked first: rating builds Money by the hundred
     if isinstance(value, float):
         raise TypeError("floats are not exact; use Decimal or int")
     if isinstance(value, bool) or not isinstance(value, Decimal | int):

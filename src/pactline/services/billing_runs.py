@@ -22,12 +22,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from pactline.domain.billable_contracts import (
-    UPCOMING_HORIZON,
     BillableContract,
     ScheduledInvoice,
     billable,
     due_invoices,
     due_usage_windows,
+    first_invoice,
     scheduled_invoices,
 )
 from pactline.domain.catalog import Feature
@@ -48,8 +48,7 @@ from pactline.domain.invoice_lifecycle import (
 from pactline.domain.invoicing import Invoice
 from pactline.domain.pagination import PageRequest
 from pactline.domain.periods import local_midnight
-from pactline.domain.rating.schedule import invoice_schedule
-from pactline.domain.rating.usage import NO_USAGE, UsageSource
+from pactline.domain.rating.usage import UsageSource
 from pactline.domain.tenancy import Principal
 from pactline.services.billable_contracts import FINAL_INVOICES_WINDOW
 from pactline.services.billing_corrections import attach_pending, correct_period, released
@@ -127,12 +126,11 @@ class BillingRunService:
         found = billable(contract, consolidate)
         if found is None:
             return
-        terms = found.terms
-        horizon = None if terms.end_on is not None else terms.start_on + UPCOMING_HORIZON
-        first = invoice_schedule(terms, NO_USAGE, horizon_on=horizon, count=1)
-        if not first:
+        first = first_invoice(found.terms)
+        if first is None:
             return
-        as_of = max(at, local_midnight(first[0].issue_on, terms.timezone))
+        terms = found.terms
+        as_of = max(at, local_midnight(first.issue_on, terms.timezone))
         scope = [found]
         if consolidate:  # the customer's invoice holds their other contracts' lines too
             others = uow.contracts.billable(

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from pactline.adapters.db.bulk import insert_many
 from pactline.adapters.db.repositories.invoice_rows import (
     invoice_of,
     invoice_values,
@@ -210,13 +211,9 @@ class SqlInvoiceRepository:
     # --- helpers ---------------------------------------------------------------------------
 
     def _write_children(self, invoices: Sequence[StoredInvoice]) -> None:
-        # Core inserts: the ORM's bulk path costs more than the statement for a few rows.
-        lines = [row for invoice in invoices for row in line_values(invoice)]
-        if lines:
-            self._session.execute(insert(_LINES), lines)
-        payments = [row for invoice in invoices for row in payment_values(invoice)]
-        if payments:
-            self._session.execute(insert(_PAYMENTS), payments)
+        # A billing run writes thousands of lines at once: COPY on PostgreSQL.
+        insert_many(self._session, _LINES, [r for i in invoices for r in line_values(i)])
+        insert_many(self._session, _PAYMENTS, [r for i in invoices for r in payment_values(i)])
 
 
 class SqlDocumentNumbers:

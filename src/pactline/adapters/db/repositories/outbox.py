@@ -3,14 +3,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
+from pactline.adapters.db.bulk import insert_many
 from pactline.adapters.db.schema import OutboxEventRow
 from pactline.domain.events import DomainEvent
 
 _OUTBOX: Table = OutboxEventRow.__table__  # type: ignore[assignment]
-_INSERT = insert(_OUTBOX)
 
 
 class SqlOutboxRepository:
@@ -18,23 +18,19 @@ class SqlOutboxRepository:
         self._session = session
 
     def add_all(self, events: Sequence[DomainEvent]) -> None:
-        if not events:
-            return
-        # A Core insert, written at once: the ORM's unit of work costs more than the statement.
-        self._session.execute(
-            _INSERT,
-            [
-                {
-                    "id": event.id,
-                    "environment_id": event.environment_id,
-                    "type": event.type,
-                    "data": dict(event.data),
-                    "occurred_at": event.occurred_at,
-                    "dispatched_at": None,
-                }
-                for event in events
-            ],
-        )
+        # COPY on PostgreSQL: a billing run records thousands of events at once.
+        rows = [
+            {
+                "id": event.id,
+                "environment_id": event.environment_id,
+                "type": event.type,
+                "data": dict(event.data),
+                "occurred_at": event.occurred_at,
+                "dispatched_at": None,
+            }
+            for event in events
+        ]
+        insert_many(self._session, _OUTBOX, rows)
 
     def undispatched(self, limit: int) -> Sequence[DomainEvent]:
         rows = self._session.scalars(
