@@ -271,6 +271,38 @@ def test_a_hand_void_cannot_take_the_reason_billing_runs_revive(
     assert api.get(f"/api/v1/invoices/{january}").json()["data"]["status"] == "DRAFT"
 
 
+def test_the_carry_forward_credit_balance_after_an_overcharge(
+    api: httpx.Client, container: Container, seeded: Principal
+) -> None:
+    # February billed 5,000 January calls (1,000.00); 500 of them are taken back after its
+    # approval, so the next run carries 100.00 forward.
+    assert api.get("/api/v1/customers/acme/credit-balance", params={"currency": "usd"}).json()[
+        "data"
+    ] == {"customerId": "acme", "currency": "USD", "amount": "0.00"}
+    _, february = ids(api)
+    assert api.post(f"/api/v1/invoices/{february}/approve").status_code == 200
+    container.usage.report_usage(
+        seeded,
+        [
+            UsageReport(
+                "acme", "calls", Decimal(-500), occurred_at=datetime(2026, 1, 20, tzinfo=UTC)
+            )
+        ],
+    )
+    container.billing_runs.run(seeded.environment_id, RUN_AT, [CONTRACT])
+
+    found = api.get("/api/v1/customers/acme/credit-balance", params={"currency": "USD"})
+
+    assert found.json()["data"]["amount"] == "100.00"
+    # Without a currency, the customer's billing currency; acme has none.
+    refused = api.get("/api/v1/customers/acme/credit-balance")
+    assert [(e["field"], e["code"]) for e in refused.json()["details"]["errors"]] == [
+        ("currency", "required")
+    ]
+    unknown = api.get("/api/v1/customers/acme/credit-balance", params={"currency": "XXY"})
+    assert unknown.status_code == 400
+
+
 def test_credit_notes_full_and_partial_with_reason_codes(
     api: httpx.Client, seeded: Principal
 ) -> None:

@@ -241,6 +241,7 @@ ROUTES_WITH_ID: dict[tuple[str, str], dict[str, object] | None] = {
     ("GET", "/api/v1/customers/{customer_id}/invoices"): None,
     ("GET", "/api/v1/customers/{customer_id}/invoices/current"): None,
     ("GET", "/api/v1/customers/{customer_id}/invoices/upcoming"): None,
+    ("GET", "/api/v1/customers/{customer_id}/credit-balance"): None,
     ("GET", "/api/v1/customers/{customer_id}/invoices/{ref}"): None,
     ("POST", "/api/v1/customers/{customer_id}/invoices/{ref}/paid"): {"paidDate": "2026-01-15"},
     ("POST", "/api/v1/customers/{customer_id}/invoices/{ref}/credit-note"): {

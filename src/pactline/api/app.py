@@ -86,6 +86,7 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     app.include_router(addons.router)
     app.include_router(customers.router)
     app.include_router(customer_invoices.router)
+    app.include_router(customer_invoices.credit_router)
     app.include_router(invoices.router)
     app.include_router(entitlements.router)
     app.include_router(subscriptions.router)

@@ -363,11 +363,19 @@ class InvoiceService:
             uow.commit()
             return note
 
-    def credit_balance(self, caller: Principal, customer_id: str, currency_code: str) -> Money:
-        """The customer's carry-forward credit in one currency."""
-        unit = currency(currency_code, on=self._clock.now().date())
-        with self._uow() as uow:
-            _require_customer(uow, caller, customer_id)
+    def credit_balance(
+        self, caller: Principal, customer_id: str, currency_code: str | None = None
+    ) -> Money:
+        """The customer's carry-forward credit in one currency (default: its billing one)."""
+        with self._uow(read_only=True) as uow:
+            customer = uow.customers.get(caller.environment_id, customer_id)
+            if customer is None:
+                raise EntityNotFound("Customer", customer_id)
+            code = currency_code or customer.billing_currency
+            if code is None:
+                message = "is required: the customer has no billing currency"
+                raise InvalidArgument.single("currency", message, "required")
+            unit = currency(code, on=self._clock.now().date())
             amount = uow.credit_balances.balance(caller.environment_id, customer_id, unit)
             return Money(amount, unit)
 

@@ -15,7 +15,9 @@ from pactline.api import invoice_filters
 from pactline.api.deps import ContainerDep, Paging, ServerKey
 from pactline.api.envelope import Envelope, ListEnvelope, page_out
 from pactline.api.schemas.exact_numbers import ExactJsonRoute
+from pactline.api.schemas.invoice_schedule import money_text
 from pactline.api.schemas.invoices import (
+    CreditBalanceOut,
     CreditNoteIn,
     PaidIn,
     StiggCreditNoteOut,
@@ -28,6 +30,11 @@ router = APIRouter(
     prefix="/api/v1/customers/{customer_id}/invoices",
     tags=["invoices"],
     route_class=ExactJsonRoute,
+)
+
+# Not an invoice, but the balance invoices take credit from, next to them.
+credit_router = APIRouter(
+    prefix="/api/v1/customers/{customer_id}", tags=["invoices"], route_class=ExactJsonRoute
 )
 
 ContractFilter = Annotated[
@@ -94,6 +101,24 @@ def upcoming_invoice(
     """The next invoice the customer's contracts will issue, computed now; null if none."""
     found = app.invoices.upcoming(caller, customer_id, contract_id or None)
     return Envelope(data=None if found is None else UpcomingInvoiceOut.of(found))
+
+
+@credit_router.get("/credit-balance")
+def credit_balance(
+    customer_id: str,
+    caller: ServerKey,
+    app: ContainerDep,
+    currency_code: Annotated[
+        str | None, Query(alias="currency", description="ISO 4217; default: billing currency")
+    ] = None,
+) -> Envelope[CreditBalanceOut]:
+    """pactline: the customer's carry-forward credit in the currency (0 when there is none)."""
+    balance = app.invoices.credit_balance(caller, customer_id, currency_code)
+    return Envelope(
+        data=CreditBalanceOut(
+            customer_id=customer_id, currency=balance.currency.code, amount=money_text(balance)
+        )
+    )
 
 
 @router.get("/{ref}")

@@ -110,6 +110,15 @@ class StoredLineOut(OutModel):
         )
 
 
+class CreditBalanceOut(OutModel):
+    """pactline: a customer's carry-forward credit in one currency, taken by invoices at
+    approval (BILLING-SEMANTICS §9)."""
+
+    customer_id: str
+    currency: str
+    amount: str = Field(description="Decimal text with the currency's minor digits")
+
+
 class PaymentOut(OutModel):
     amount: str
     paid_date: date
