@@ -304,11 +304,15 @@ class CustomerView:
     entitlements: tuple[CheckResult, ...]
 
 
+_FLIGHT_STRIPES = 64  # customers hashed onto this many locks for their database reads
+
+
 class EntitlementService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, cache: EntitlementCache) -> None:
         self._uow = uow
         self._clock = clock
         self._cache = cache
+        self._flights = [threading.Lock() for _ in range(_FLIGHT_STRIPES)]
 
     @property
     def cache(self) -> EntitlementCache:
@@ -361,6 +365,28 @@ class EntitlementService:
         )
         if cached is not None:
             return cached
+        env = caller.environment_id
+        # One reader per customer at a time: checks of one customer's features arrive together
+        # (a page load), and each would otherwise read the same rows; those that waited find
+        # the cache filled.
+        with self._flights[hash((env, customer_id)) % len(self._flights)]:
+            cached = self.cached_check(
+                caller, customer_id, feature_id, requested_usage, requested_values
+            )
+            if cached is not None:
+                return cached
+            return self._read_check(
+                caller, customer_id, feature_id, requested_usage, requested_values
+            )
+
+    def _read_check(
+        self,
+        caller: Principal,
+        customer_id: str,
+        feature_id: str,
+        requested_usage: Decimal | None,
+        requested_values: Sequence[str],
+    ) -> CheckResult:
         env = caller.environment_id
         now = self._clock.now()
         with self._uow(read_only=True) as uow:

@@ -6,6 +6,8 @@ dict; the clock starts at 2026-01-15T09:30Z and the cache trusts entries for 5 s
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -80,6 +82,7 @@ class Store:
 
     reads: Counter[str] = field(default_factory=Counter)
     series_read: list[list[tuple[str, str]]] = field(default_factory=list)  # per usage read
+    read_seconds: float = 0.0  # how long a `get` takes, to hold concurrent checks together
     customers: dict[str, Customer] = field(default_factory=dict)
     features: dict[str, Feature] = field(default_factory=dict)
     plans: dict[tuple[str, int], PlanVersion] = field(default_factory=dict)
@@ -99,6 +102,7 @@ class Repo:
     # customers, features
     def get(self, environment_id: str, entity_id: str) -> Any:
         self._read("get")
+        time.sleep(self._store.read_seconds)
         return getattr(self._store, self._name).get(entity_id)
 
     # plans
@@ -330,6 +334,28 @@ def test_a_usage_miss_reads_every_metered_feature_of_the_customer_at_once(
 
     assert (storage.is_granted, storage.current_usage) == (False, Decimal(10))
     assert store.series_read == [[("acme", "calls"), ("acme", "storage")]]
+
+
+def test_concurrent_cold_checks_of_one_customer_read_it_once(
+    service: EntitlementService, store: Store
+) -> None:
+    store.read_seconds = 0.05
+    start = threading.Barrier(8)
+    granted: list[bool] = []
+
+    def one(feature_id: str) -> None:
+        start.wait()
+        granted.append(service.check(CALLER, "acme", feature_id).is_granted)
+
+    threads = [threading.Thread(target=one, args=(f,)) for f in ["sso", "calls"] * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert granted == [True] * 8
+    assert store.reads["customers.get"] == 1
+    assert store.reads["usage.current_many"] == 1
 
 
 def test_a_check_after_a_usage_report_sees_it_without_reading_usage(

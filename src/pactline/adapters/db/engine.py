@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL_SIZE = 40  # anyio's default thread pool, where the API's sync handlers run
 # Execution option of a unit of work that only reads (unit_of_work.SqlUnitOfWorkFactory).
 READ_ONLY = "pactline_read_only"
 
@@ -27,8 +28,15 @@ def build_engine(url: str, **engine_options: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # As many pooled connections as requests served at once (the server's thread pool):
+        # a connection beyond the pool is opened and closed per use, with an empty page cache.
+        options = {
+            "pool_size": SQLITE_POOL_SIZE,
+            "max_overflow": SQLITE_POOL_SIZE,
+            **engine_options,
+        }
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **engine_options
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options
         )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
