@@ -115,6 +115,16 @@ def test_stigg_items_become_line_items_of_the_draft(api: httpx.Client) -> None:
         {"from": "1000000", "to": None, "price": "0.001", "flatFee": "0"},
     ]
     assert data["version"] == 2
+    # The calls line bills a metered feature, which must exist before the contract goes live.
+    refused = api.post("/api/v1/contracts/c-1/billing/publish")
+    assert [e["code"] for e in refused.json()["details"]["errors"]] == ["unknown_metered_feature"]
+    calls_feature = {
+        "id": "calls",
+        "displayName": "API calls",
+        "featureType": "NUMBER",
+        "meterType": "INCREMENTAL",
+    }
+    ok(api.post("/api/v1/features", json=calls_feature), 201)
     assert ok(api.post("/api/v1/contracts/c-1/billing/publish"))["status"] == "ACTIVE"
 
 
