@@ -20,12 +20,12 @@ from sqlalchemy import select
 from pactline.adapters.db.schema import Base
 from pactline.api.schemas.contract_draft import parse_draft
 from pactline.api.schemas.draft_terms import terms_from_draft
-from pactline.api.schemas.invoice_schedule import money_text, preview_schedule
+from pactline.api.schemas.invoice_schedule import preview_schedule
 from pactline.bootstrap import Container
 from pactline.domain.contracts import ChargeType
 from pactline.domain.currency import Currency, active_currencies
 from pactline.domain.errors import InvalidArgument
-from pactline.domain.money import Money, RoundingPolicy
+from pactline.domain.money import Money, RoundingPolicy, money_text
 from pactline.domain.periods import ChargeTiming
 from pactline.domain.rating.models import FlatFee, Graduated, Package, PerUnit, Stairstep, Volume
 from pactline.domain.rating.tiers import Tier

@@ -204,6 +204,15 @@ def _checked_weights(weights: Sequence[Decimal | int]) -> list[Fraction]:
     return exact
 
 
+def money_text(money: Money) -> str:
+    """The amount as decimal text with exactly the currency's minor digits ("1.50"), as every
+    pactline amount is written; it must already be rounded."""
+    # Rebuilding from minor units fixes the exponent (1.5 → "1.50") and raises for an amount
+    # that was never rounded instead of rounding it here a second time.
+    exact = Money.from_minor_units(money.to_minor_units(), money.currency)
+    return format(exact.amount, "f")
+
+
 def allocate(
     total: Money,
     weights: Sequence[Decimal | int],

@@ -151,7 +151,7 @@ class EntitlementCache:
         that window sees it. Others are not added (ingestion must not crowd out what checks
         use); a read of them in flight is not stored."""
         key = (environment_id, customer_id, feature_id)
-        start = None if window is None else window.start
+        start = _start(window)
         with self._lock:
             self._usage_stamps[hash(key) % _STRIPES] += 1
             if key in self._usage:
@@ -344,8 +344,7 @@ class EntitlementService:
         if not effective.counts_usage:
             return check(state, feature, None, None, requested_usage, requested_values)
         window = _window(entry, effective, now)
-        start = None if window is None else window.start
-        usage = self._cache.usage(env, customer_id, feature_id, start, now)
+        usage = self._cache.usage(env, customer_id, feature_id, _start(window), now)
         if usage is None:
             return None
         return check(state, feature, usage, window, requested_usage, requested_values)

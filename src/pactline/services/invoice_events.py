@@ -10,7 +10,7 @@ from pactline.domain.credit_notes import CreditNote
 from pactline.domain.errors import StaleVersion
 from pactline.domain.events import DomainEvent
 from pactline.domain.invoice_lifecycle import StoredInvoice
-from pactline.domain.money import Money
+from pactline.domain.money import money_text
 from pactline.services.events import new_event, record_event
 from pactline.services.ports import UnitOfWork
 
@@ -21,12 +21,6 @@ INVOICE_SENT = "invoice.sent"
 INVOICE_PAID = "invoice.paid"
 INVOICE_VOIDED = "invoice.voided"
 CREDIT_NOTE_ISSUED = "credit_note.issued"
-
-
-def amount_text(money: Money) -> str:
-    """Exactly the currency's minor digits, as in every other pactline amount."""
-    exact = Money.from_minor_units(money.to_minor_units(), money.currency)
-    return format(exact.amount, "f")
 
 
 def invoice_event(
@@ -54,8 +48,8 @@ def _invoice_event(
         "issueDate": invoice.issue_on.isoformat(),
         "dueDate": invoice.due_on.isoformat(),
         "currency": invoice.currency.code,
-        "total": amount_text(invoice.total),
-        "amountDue": amount_text(invoice.amount_due),
+        "total": money_text(invoice.total),
+        "amountDue": money_text(invoice.amount_due),
         **extra,
     }
     return new_event(invoice.environment_id, event_type, data, at)
@@ -69,7 +63,7 @@ def credit_note_event(uow: UnitOfWork, note: CreditNote, at: datetime) -> None:
         "customerId": note.customer_id,
         "reasonCode": note.reason.value,
         "currency": note.currency.code,
-        "total": amount_text(note.total),
+        "total": money_text(note.total),
         "correctionId": note.correction_id,
     }
     record_event(uow, note.environment_id, CREDIT_NOTE_ISSUED, data, at)

@@ -15,7 +15,6 @@ from pactline.api import invoice_filters
 from pactline.api.deps import ContainerDep, Paging, ServerKey
 from pactline.api.envelope import Envelope, ListEnvelope, page_out
 from pactline.api.schemas.exact_numbers import ExactJsonRoute
-from pactline.api.schemas.invoice_schedule import money_text
 from pactline.api.schemas.invoices import (
     CreditBalanceOut,
     CreditNoteIn,
@@ -24,6 +23,7 @@ from pactline.api.schemas.invoices import (
     StiggInvoiceOut,
     UpcomingInvoiceOut,
 )
+from pactline.domain.money import money_text
 from pactline.services.ports import InvoiceQuery
 
 router = APIRouter(

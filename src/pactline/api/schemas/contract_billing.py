@@ -20,7 +20,6 @@ from pydantic import Field
 
 from pactline.api.envelope import CamelModel, OutModel
 from pactline.api.schemas.contract_draft import DateText, ModelIn
-from pactline.api.schemas.invoice_schedule import money_text
 from pactline.api.schemas.terms_draft import (
     draft_document,
     line_document,
@@ -36,6 +35,7 @@ from pactline.domain.contract_items import (
 from pactline.domain.contract_value import ContractValue
 from pactline.domain.contracts import ContractTerms
 from pactline.domain.errors import EntityNotFound, FieldProblem, InvalidArgument
+from pactline.domain.money import money_text
 
 Json = dict[str, Any]
 CycleUnitName = Literal["monthly", "quarterly", "yearly", "weekly", "one_time"]

@@ -16,7 +16,7 @@ from pactline.api.envelope import OutModel
 from pactline.api.schemas.contract_draft import ContractDraft
 from pactline.api.schemas.draft_terms import terms_from_draft
 from pactline.domain.invoicing import Invoice, InvoiceLine, LineKind
-from pactline.domain.money import Money
+from pactline.domain.money import money_text
 from pactline.domain.rating.schedule import invoice_schedule
 from pactline.domain.rating.usage import InlineUsage
 
@@ -95,14 +95,6 @@ class InvoiceOut(OutModel):
 
 class InvoiceScheduleOut(OutModel):
     invoices: list[InvoiceOut] = Field(description="In issue order")
-
-
-def money_text(money: Money) -> str:
-    """The amount with exactly the currency's minor digits; it must already be rounded."""
-    # Rebuilding from minor units fixes the exponent (1.5 → "1.50") and raises for an amount
-    # that was never rounded instead of rounding it here a second time.
-    exact = Money.from_minor_units(money.to_minor_units(), money.currency)
-    return format(exact.amount, "f")
 
 
 def _number(value: Decimal | None) -> str | None:

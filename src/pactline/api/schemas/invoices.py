@@ -17,7 +17,6 @@ from pydantic import Field
 from pactline.api.envelope import CamelModel, OutModel
 from pactline.api.schemas.exact_numbers import Number
 from pactline.api.schemas.invoice_schedule import InvoiceOut as ScheduledInvoiceOut
-from pactline.api.schemas.invoice_schedule import money_text
 from pactline.domain.credit_notes import CreditNote, CreditReason, CreditRequest, LineCredit
 from pactline.domain.invoice_lifecycle import (
     InvoiceStatus,
@@ -27,6 +26,7 @@ from pactline.domain.invoice_lifecycle import (
     StoredLine,
 )
 from pactline.domain.invoicing import LineKind
+from pactline.domain.money import money_text
 from pactline.services.billing_runs import RunSummary
 from pactline.services.invoices import UpcomingInvoice
 
