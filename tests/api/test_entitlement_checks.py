@@ -8,13 +8,18 @@ monthly in plan `pro`), seats (NUMBER, not metered), region (ENUM eu/us/ap) and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from pactline.bootstrap import Container
+from pactline.domain.tenancy import KeyKind
 from tests.api.conftest import Keys
 from tests.support import SettableClock
 
@@ -490,3 +495,71 @@ def test_another_environment_sees_none_of_the_customer(
     assert (elsewhere["isGranted"], elsewhere["accessDeniedReason"]) == (False, "CustomerNotFound")
     listed = ok(production_api.get("/api/v1/customers/acme/entitlements"))
     assert listed == {"accessDeniedReason": "CustomerNotFound", "entitlements": []}
+
+
+@contextmanager
+def statements(container: Container) -> Iterator[list[str]]:
+    """The SQL statements the server runs meanwhile."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(container.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(container.engine, "before_cursor_execute", record)
+
+
+def together(api: httpx.Client, paths: list[str]) -> list[httpx.Response]:
+    """The requests at once, each on its own connection."""
+    with ThreadPoolExecutor(len(paths)) as pool:
+        return list(pool.map(api.get, paths))
+
+
+def reads_of(table: str, seen: list[str]) -> int:
+    return sum(1 for sql in seen if sql.lstrip().upper().startswith("SELECT") and table in sql)
+
+
+def test_a_customers_first_checks_arriving_together_read_it_once(
+    api: httpx.Client, container: Container
+) -> None:
+    setup_catalog(api)
+    subscribe(api)
+    report(api, "calls", 7)
+    container.entitlements.cache.clear()
+    features = ["sso", "calls", "seats", "region", "exports"] * 4
+    with statements(container) as seen:
+        answers = together(api, [f"{CHECK.format('acme')}?featureId={f}" for f in features])
+    granted = {f: a.json()["data"]["isGranted"] for f, a in zip(features, answers, strict=True)}
+    assert granted == {"sso": True, "calls": True, "seats": True, "region": True, "exports": False}
+    assert {a.json()["data"].get("currentUsage") for a in answers[1::5]} == {7}
+    assert reads_of("FROM customers", seen) == 1
+    assert reads_of("FROM subscriptions", seen) >= 1
+
+
+def test_an_expired_key_is_looked_up_once_for_the_checks_that_wait_for_it(
+    api: httpx.Client, container: Container, clock: SettableClock, keys: Keys
+) -> None:
+    setup_catalog(api)
+    subscribe(api)
+    check(api, featureId="sso")
+    clock.advance(timedelta(seconds=container.settings.api_key_cache_seconds))
+    with statements(container) as seen:
+        answers = together(api, [f"{CHECK.format('acme')}?featureId=sso"] * 16)
+    assert [a.json()["data"]["isGranted"] for a in answers] == [True] * 16
+    assert reads_of("FROM api_keys", seen) == 1
+
+
+def test_a_revoked_key_is_refused_checks_once_its_cache_entry_expires(
+    container: Container, server_url: str, clock: SettableClock
+) -> None:
+    created = container.tenancy.create_key("sandbox", KeyKind.CLIENT, "to revoke")
+    with httpx.Client(base_url=server_url, headers={"X-API-KEY": created.secret}) as client:
+        first = client.get(CHECK.format("acme"), params={"featureId": "sso"})
+        assert first.json()["data"]["accessDeniedReason"] == "CustomerNotFound"
+        container.tenancy.revoke_key(created.key.id)
+        clock.advance(timedelta(seconds=container.settings.api_key_cache_seconds))
+        refused = client.get(CHECK.format("acme"), params={"featureId": "sso"})
+    assert (refused.status_code, refused.json()["code"]) == (401, "Unauthenticated")

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from pactline import __version__
 from pactline.api import errors
 from pactline.api.idempotency import IdempotencyMiddleware
+from pactline.api.known_keys import KnownKeys
 from pactline.api.openapi import openapi_document
 from pactline.api.request_log import RequestLogMiddleware
 from pactline.api.routes import (
@@ -69,6 +70,7 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
+    known_keys = app.state.known_keys = KnownKeys(container)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(environment.router)
@@ -92,8 +94,8 @@ def create_app(container: Container, run_worker: bool | None = None) -> FastAPI:
     app.include_router(subscriptions.router)
     app.include_router(usage.router)
     app.include_router(events.router)
-    # Innermost: entitlement checks the cache can answer skip routing (routes/entitlements.py).
-    app.add_middleware(entitlements.FastChecks)
+    # Innermost: entitlement checks skip routing (routes/entitlements.py).
+    app.add_middleware(entitlements.FastChecks, container=container, keys=known_keys)
     # Outermost first: every request gets an id before idempotency looks at it.
     app.add_middleware(
         IdempotencyMiddleware,

@@ -1,17 +1,17 @@
 """Entitlement checks and a customer's effective entitlements. Client keys may call both.
 
-The check is the hot path of the API. `FastChecks` answers a check the cache can answer
-before the request reaches routing and FastAPI's parameter handling (a third of the cost of
-a request); anything else (a cold cache, an unknown key, any parameter it does not take, any
-error) goes on to the documented route below, which answers the same with the same code. The API
-key is looked up once per cache TTL (see docs/adr/0007-entitlement-cache.md).
+The check is the hot path of the API. `FastChecks` answers a check before the request
+reaches routing and FastAPI's parameter handling (a third of the cost of a request, and the
+event loop's, which every request shares): from the cache, or with one database read per
+customer at a time. Anything else (an unknown key, any parameter it does not take, any error)
+goes on to the documented route below, which answers the same with the same code. Keys are
+remembered for a few seconds (`known_keys`; see docs/adr/0007-entitlement-cache.md).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -19,10 +19,10 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pactline.api.envelope import Envelope
+from pactline.api.known_keys import KnownKeys
 from pactline.api.schemas.entitlements import (
     CheckedEntitlementOut,
     EffectiveEntitlementsOut,
@@ -30,38 +30,13 @@ from pactline.api.schemas.entitlements import (
     entitlement_json,
 )
 from pactline.api.schemas.exact_numbers import MAX_EXPONENT
+from pactline.api.single_flight import SingleFlight
 from pactline.bootstrap import Container
-from pactline.domain.errors import FieldProblem, InvalidArgument
-from pactline.domain.tenancy import Principal, hash_secret
+from pactline.domain.entitlement_check import CheckResult
+from pactline.domain.errors import DomainError, FieldProblem, InvalidArgument
+from pactline.domain.tenancy import Principal
 
 router = APIRouter(prefix="/api/v1/customers", tags=["entitlements"])
-
-_MAX_KEYS = 1000
-
-
-class _KnownKeys:
-    """Principals of API keys that authenticated recently, by key hash, until they expire."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, tuple[Principal, datetime]] = {}
-
-    def get(self, key_hash: str, now: datetime) -> Principal | None:
-        found = self._known.get(key_hash)
-        if found is None or now >= found[1]:
-            return None
-        return found[0]
-
-    def put(self, key_hash: str, principal: Principal, expires_at: datetime) -> None:
-        if len(self._known) >= _MAX_KEYS:
-            self._known.clear()
-        self._known[key_hash] = (principal, expires_at)
-
-
-def _known_keys(state: State) -> _KnownKeys:
-    known: _KnownKeys | None = getattr(state, "entitlement_keys", None)
-    if known is None:
-        known = state.entitlement_keys = _KnownKeys()
-    return known
 
 
 def _container(request: Request) -> Container:
@@ -72,18 +47,9 @@ def _container(request: Request) -> Container:
 async def reader(
     request: Request, x_api_key: Annotated[str | None, Header(alias="X-API-KEY")] = None
 ) -> Principal:
-    """Any key of the environment (server or client), remembered for the cache's TTL."""
-    app = _container(request)
-    known = _known_keys(request.app.state)
-    now = app.clock.now()
-    key_hash = hash_secret(x_api_key) if x_api_key else None
-    principal = None if key_hash is None else known.get(key_hash, now)
-    if principal is None:
-        principal = await run_in_threadpool(app.tenancy.authenticate, x_api_key)
-        if key_hash is not None:
-            known.put(
-                key_hash, principal, now + timedelta(seconds=app.settings.api_key_cache_seconds)
-            )
+    """Any key of the environment (server or client), remembered for a few seconds."""
+    keys: KnownKeys = request.app.state.known_keys
+    principal = await keys.principal(x_api_key)
     request.state.principal = principal
     return principal
 
@@ -185,16 +151,19 @@ _JSON_HEADERS = [(b"content-type", b"application/json")]
 
 
 class FastChecks:
-    """ASGI middleware: a check answered from the cache without routing (see the module doc).
-    Install it innermost, so that request ids, logging and every other middleware still apply."""
+    """ASGI middleware: a check answered without routing (see the module doc). Install it
+    innermost, so that request ids, logging and every other middleware still apply."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, container: Container, keys: KnownKeys) -> None:
         self.app = app
+        self._container = container
+        self._keys = keys
+        self._reads = SingleFlight()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = None
         if scope["type"] == "http" and scope["method"] == "GET":
-            body = self._answer(scope)
+            body = await self._answer(scope)
         if body is None:
             await self.app(scope, receive, send)
             return
@@ -202,21 +171,14 @@ class FastChecks:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    @staticmethod
-    def _answer(scope: Scope) -> bytes | None:
+    async def _answer(self, scope: Scope) -> bytes | None:
         """The response body, or None to leave the request to the route."""
         match = _CHECK_PATH.match(scope["path"])
         if match is None:
             return None
         secret = next((v for k, v in scope["headers"] if k == b"x-api-key"), None)
-        if not secret:
-            return None
-        state = scope["app"].state
-        container: Container = state.container
-        now = container.clock.now()
-        caller = _known_keys(state).get(hash_secret(secret.decode("latin-1")), now)
         params = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
-        if caller is None or not params.keys() <= _FAST_PARAMS:
+        if not secret or not params.keys() <= _FAST_PARAMS:
             return None
         feature_id = params.get("featureId")
         problems: list[FieldProblem] = []
@@ -224,10 +186,31 @@ class FastChecks:
         if not feature_id or problems:
             return None
         values = [v for v in params.get("requestedValues", "").split(",") if v]
-        result = container.entitlements.cached_check(caller, match[1], feature_id, usage, values)
-        if result is None:
-            return None
+        try:
+            caller = await self._keys.principal(secret.decode("latin-1"))
+            result = await self._check(caller, match[1], feature_id, usage, values)
+        except DomainError:
+            return None  # the route answers with the documented error
         return _body({"data": entitlement_json(result)})
+
+    async def _check(
+        self,
+        caller: Principal,
+        customer_id: str,
+        feature_id: str,
+        usage: Decimal | None,
+        values: list[str],
+    ) -> CheckResult:
+        """From the cache; else one database read per customer at a time: a customer's first
+        checks come together (a page load), and each would read the same rows."""
+        service = self._container.entitlements
+        return await self._reads.run(
+            (caller.environment_id, customer_id),
+            lambda: service.cached_check(caller, customer_id, feature_id, usage, values),
+            lambda: run_in_threadpool(
+                service.check, caller, customer_id, feature_id, usage, values
+            ),
+        )
 
 
 def _body(payload: dict[str, Any]) -> bytes:
