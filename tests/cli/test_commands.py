@@ -37,6 +37,13 @@ def test_version_prints_the_package_version(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, "0.1.0\n")
 
 
+def test_openapi_prints_the_committed_document_as_make_openapi_runs_it(tmp_path: Path) -> None:
+    result = run(tmp_path, "openapi", extra_env={"PACTLINE_DATABASE_URL": "sqlite:///:memory:"})
+    assert result.returncode == 0, result.stderr
+    committed = Path(__file__).parents[2] / "openapi.json"
+    assert result.stdout == committed.read_text()
+
+
 def test_keys_create_list_revoke_round_trip(tmp_path: Path) -> None:
     assert run(tmp_path, "db", "upgrade").returncode == 0
     created = run(tmp_path, "keys", "create", "--environment", "sandbox", "--kind", "server")

@@ -26,15 +26,13 @@ def build_engine(url: str, **engine_options: Any) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        options = dict(engine_options)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        # As many pooled connections as requests served at once (the server's thread pool):
-        # a connection beyond the pool is opened and closed per use, with an empty page cache.
-        options = {
-            "pool_size": SQLITE_POOL_SIZE,
-            "max_overflow": SQLITE_POOL_SIZE,
-            **engine_options,
-        }
+            # As many pooled connections as requests served at once (the server's thread
+            # pool): a connection beyond the pool is opened and closed per use, with an empty
+            # page cache. (An in-memory database has one connection per thread instead.)
+            options = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_SIZE, **options}
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options
         )
