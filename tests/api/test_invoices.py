@@ -21,7 +21,7 @@ from pactline.domain.billable_contracts import BillableContract
 from pactline.domain.tenancy import Principal
 from pactline.services.usage import UsageReport
 from tests.api.conftest import Keys
-from tests.invoicing_support import billable, calls, fee
+from tests.invoicing_support import LEGAL_ENTITY, billable, calls, fee
 from tests.support import SettableClock
 
 RUN_AT = datetime(2026, 2, 1, 6, tzinfo=UTC)
@@ -278,7 +278,7 @@ def test_the_carry_forward_credit_balance_after_an_overcharge(
     # approval, so the next run carries 100.00 forward.
     assert api.get("/api/v1/customers/acme/credit-balance", params={"currency": "usd"}).json()[
         "data"
-    ] == {"customerId": "acme", "currency": "USD", "amount": "0.00"}
+    ] == {"customerId": "acme", "currency": "USD", "amount": "0.00", "legalEntities": []}
     _, february = ids(api)
     assert api.post(f"/api/v1/invoices/{february}/approve").status_code == 200
     container.usage.report_usage(
@@ -293,7 +293,20 @@ def test_the_carry_forward_credit_balance_after_an_overcharge(
 
     found = api.get("/api/v1/customers/acme/credit-balance", params={"currency": "USD"})
 
-    assert found.json()["data"]["amount"] == "100.00"
+    assert found.json()["data"] == {
+        "customerId": "acme",
+        "currency": "USD",
+        "amount": "100.00",
+        "legalEntities": [{"legalEntityId": LEGAL_ENTITY, "amount": "100.00"}],
+    }
+    elsewhere = api.get(
+        "/api/v1/customers/acme/credit-balance",
+        params={"currency": "USD", "legalEntityId": "acme-inc"},
+    )
+    assert elsewhere.json()["data"]["legalEntities"] == [
+        {"legalEntityId": "acme-inc", "amount": "0.00"}
+    ]
+    assert elsewhere.json()["data"]["amount"] == "0.00"
     # Without a currency, the customer's billing currency; acme has none.
     refused = api.get("/api/v1/customers/acme/credit-balance")
     assert [(e["field"], e["code"]) for e in refused.json()["details"]["errors"]] == [

@@ -15,18 +15,21 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
+from pactline.adapters.db import migrate
 from pactline.bootstrap import Container
 from pactline.domain.billable_contracts import BillableContract
 from pactline.domain.catalog import FeatureType, MeterType
 from pactline.domain.corrections import Correction, NegativeCorrection, PositiveCorrection
-from pactline.domain.credit_balances import CreditEntryKind
+from pactline.domain.credit_balances import CreditEntry, CreditEntryKind
 from pactline.domain.invoice_lifecycle import (
     InvoiceStatus,
     LineChange,
     LineSource,
     StoredInvoice,
 )
+from pactline.domain.money import Money
 from pactline.domain.pagination import PageRequest
 from pactline.domain.tenancy import KeyKind, Principal
 from pactline.services.billing_runs import RunSummary
@@ -34,7 +37,7 @@ from pactline.services.catalog import NewFeature
 from pactline.services.customers import NewCustomer
 from pactline.services.ports import InvoiceQuery
 from pactline.services.usage import UsageReport
-from tests.invoicing_support import billable, calls, fee
+from tests.invoicing_support import LEGAL_ENTITY, billable, calls, fee
 from tests.support import SettableClock
 
 FEB1, MAR1 = date(2026, 2, 1), date(2026, 3, 1)
@@ -330,7 +333,7 @@ def test_an_overcharge_is_carried_forward_and_applied_at_the_next_approval(
     run(container, caller, RUN_MAR, contract)
     with container.uow() as uow:
         balance = uow.credit_balances.balance(
-            caller.environment_id, "acme", invoices(container, caller)[0].currency
+            caller.environment_id, "acme", LEGAL_ENTITY, invoices(container, caller)[0].currency
         )
     assert balance == Decimal("100.00")
 
@@ -345,12 +348,90 @@ def test_an_overcharge_is_carried_forward_and_applied_at_the_next_approval(
     )
     with container.uow() as uow:
         entries = uow.credit_balances.entries(caller.environment_id, "acme")
-        left = uow.credit_balances.balance(caller.environment_id, "acme", approved.currency)
+        left = uow.credit_balances.balance(
+            caller.environment_id, "acme", LEGAL_ENTITY, approved.currency
+        )
     assert [(e.kind, e.amount.amount) for e in entries] == [
         (CreditEntryKind.OVERCHARGE, Decimal("100.00")),
         (CreditEntryKind.APPLIED, Decimal("-100.00")),
     ]
     assert left == Decimal(0)
+
+
+def _overcharged_with_a_second_entity(
+    container: Container, caller: Principal
+) -> tuple[BillableContract, BillableContract]:
+    """acme-gmbh (ct-1) owes 100.00 after an overcharge; acme-inc bills ct-2, 50.00 a month."""
+    gmbh = billable(fee(), calls())
+    inc = replace(billable(fee("support", "50.00"), contract_id="ct-2"), legal_entity_id="acme-inc")
+    _approved_february(container, caller, gmbh)
+    report(container, caller, -500, datetime(2026, 1, 20, tzinfo=UTC))
+    run(container, caller, RUN_MAR, gmbh, inc)
+    return gmbh, inc
+
+
+def _balances(container: Container, caller: Principal) -> dict[str, Decimal]:
+    with container.uow() as uow:
+        usd = invoices(container, caller)[0].currency
+        return uow.credit_balances.balances(caller.environment_id, "acme", usd)
+
+
+def test_an_entitys_credit_is_taken_only_by_that_entitys_invoices(
+    container: Container, caller: Principal, clock: SettableClock
+) -> None:
+    _overcharged_with_a_second_entity(container, caller)
+    assert _balances(container, caller) == {LEGAL_ENTITY: Decimal("100.00")}
+    clock.set(datetime(2026, 3, 2, 9, tzinfo=UTC))
+    drafts = [i for i in invoices(container, caller) if i.status is InvoiceStatus.DRAFT]
+    other = [i.id for i in drafts if i.legal_entity_id == "acme-inc"]
+
+    taken_by_other = container.invoices.approve_many(caller, other)
+    (march,) = [i for i in drafts if i.legal_entity_id == LEGAL_ENTITY]
+    approved = container.invoices.approve(caller, march.id)
+
+    assert [(i.total.amount, i.credit_taken.amount) for i in taken_by_other] == [
+        (Decimal("50.00"), Decimal(0))
+    ] * 3
+    assert (approved.total.amount, approved.credit_taken.amount) == (
+        Decimal("1000.00"),
+        Decimal("100.00"),
+    )
+    assert _balances(container, caller) == {LEGAL_ENTITY: Decimal("0.00")}
+
+
+def test_the_migration_to_credit_per_entity_keeps_each_entitys_ledger(
+    container: Container, caller: Principal, clock: SettableClock
+) -> None:
+    _overcharged_with_a_second_entity(container, caller)
+    clock.set(datetime(2026, 3, 2, 9, tzinfo=UTC))
+    (jan_inc, *_) = [i for i in invoices(container, caller) if i.legal_entity_id == "acme-inc"]
+    with container.uow() as uow:  # a credit note's excess, say: owed by acme-inc
+        uow.credit_balances.record(
+            CreditEntry(
+                id="cre-by-hand",
+                environment_id=caller.environment_id,
+                customer_id="acme",
+                legal_entity_id="acme-inc",
+                amount=Money(Decimal("30.00"), jan_inc.currency),
+                kind=CreditEntryKind.CREDIT_NOTE_EXCESS,
+                created_at=clock.now(),
+                invoice_id=jan_inc.id,
+            )
+        )
+        uow.commit()
+
+    migrate.downgrade(container.engine, "0012")
+    with container.engine.connect() as connection:
+        merged = connection.execute(
+            text("SELECT customer_id, currency, balance_minor FROM credit_balances")
+        ).all()
+    migrate.upgrade(container.engine)
+
+    assert [tuple(row) for row in merged] == [("acme", "USD", 13000)]
+    assert _balances(container, caller) == {
+        LEGAL_ENTITY: Decimal("100.00"),
+        "acme-inc": Decimal("30.00"),
+    }
 
 
 def test_an_overcharge_can_become_a_credit_note_against_the_original(

@@ -93,7 +93,14 @@ def correct_period(
         ]
     for index, outcome in enumerate(outcomes):
         if outcome.effect is CorrectionEffect.CARRY_FORWARD:
-            _credit_balance(uow, correction, -outcome.total, CreditEntryKind.OVERCHARGE, now)
+            _credit_balance(
+                uow,
+                correction,
+                invoice.legal_entity_id,
+                -outcome.total,
+                CreditEntryKind.OVERCHARGE,
+                now,
+            )
         elif outcome.effect is CorrectionEffect.CREDIT_NOTE:
             note_id = _credit_note(uow, invoice.id, correction, outcome, today, now)
             outcomes[index] = replace(outcome, document_id=note_id)
@@ -148,6 +155,7 @@ def _backdated_invoice(
 def _credit_balance(
     uow: UnitOfWork,
     correction: Correction,
+    legal_entity_id: str,
     amount: Money,
     kind: CreditEntryKind,
     now: datetime,
@@ -159,6 +167,7 @@ def _credit_balance(
             id=new_id("cre", now),
             environment_id=correction.environment_id,
             customer_id=correction.customer_id,
+            legal_entity_id=legal_entity_id,
             amount=amount,
             kind=kind,
             created_at=now,
@@ -185,7 +194,8 @@ def _credit_note(
     lines, rest = correction_credit_lines(
         correction.lines_of(outcome.contract_id), left_to_credit(invoice, notes)
     )
-    _credit_balance(uow, correction, rest, CreditEntryKind.OVERCHARGE, now)
+    entity = invoice.legal_entity_id
+    _credit_balance(uow, correction, entity, rest, CreditEntryKind.OVERCHARGE, now)
     if not lines:
         return None
     note = CreditNote(
@@ -213,7 +223,7 @@ def _credit_note(
     after, excess = credited_by(invoice, note, now)
     save_invoice(uow, after, invoice.version)
     invoice_event(uow, after, INVOICE_UPDATED, now, creditNoteId=note.id)
-    _credit_balance(uow, correction, excess, CreditEntryKind.CREDIT_NOTE_EXCESS, now)
+    _credit_balance(uow, correction, entity, excess, CreditEntryKind.CREDIT_NOTE_EXCESS, now)
     return note.id
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pactline.domain.billable_contracts import BillableContract, upcoming_invoice
 from pactline.domain.catalog import Feature
-from pactline.domain.credit_balances import CreditEntry, CreditEntryKind
+from pactline.domain.credit_balances import CreditBalance, CreditEntry, CreditEntryKind
 from pactline.domain.credit_notes import CreditNote, CreditRequest, credit_lines, credited_by
 from pactline.domain.currency import currency
 from pactline.domain.errors import EntityNotFound, FieldProblem, InvalidArgument, StaleVersion
@@ -209,7 +209,11 @@ class InvoiceService:
         )
         balance = Money(
             uow.credit_balances.balance(
-                draft.environment_id, draft.customer_id, draft.currency, for_update=True
+                draft.environment_id,
+                draft.customer_id,
+                draft.legal_entity_id,
+                draft.currency,
+                for_update=True,
             ),
             draft.currency,
         )
@@ -221,6 +225,7 @@ class InvoiceService:
                     id=new_id("cre", now),
                     environment_id=draft.environment_id,
                     customer_id=draft.customer_id,
+                    legal_entity_id=draft.legal_entity_id,
                     amount=-credit,
                     kind=CreditEntryKind.APPLIED,
                     created_at=now,
@@ -262,6 +267,7 @@ class InvoiceService:
                         id=new_id("cre", now),
                         environment_id=current.environment_id,
                         customer_id=current.customer_id,
+                        legal_entity_id=current.legal_entity_id,
                         amount=taken,
                         kind=CreditEntryKind.RETURNED,
                         created_at=now,
@@ -352,6 +358,7 @@ class InvoiceService:
                         id=new_id("cre", now),
                         environment_id=caller.environment_id,
                         customer_id=invoice.customer_id,
+                        legal_entity_id=invoice.legal_entity_id,
                         amount=excess,
                         kind=CreditEntryKind.CREDIT_NOTE_EXCESS,
                         created_at=now,
@@ -364,9 +371,14 @@ class InvoiceService:
             return note
 
     def credit_balance(
-        self, caller: Principal, customer_id: str, currency_code: str | None = None
-    ) -> Money:
-        """The customer's carry-forward credit in one currency (default: its billing one)."""
+        self,
+        caller: Principal,
+        customer_id: str,
+        currency_code: str | None = None,
+        legal_entity_id: str | None = None,
+    ) -> CreditBalance:
+        """The customer's carry-forward credit in one currency (default: its billing one), by
+        legal entity (only `legal_entity_id`'s when given)."""
         with self._uow(read_only=True) as uow:
             customer = uow.customers.get(caller.environment_id, customer_id)
             if customer is None:
@@ -376,8 +388,15 @@ class InvoiceService:
                 message = "is required: the customer has no billing currency"
                 raise InvalidArgument.single("currency", message, "required")
             unit = currency(code, on=self._clock.now().date())
-            amount = uow.credit_balances.balance(caller.environment_id, customer_id, unit)
-            return Money(amount, unit)
+            if legal_entity_id is None:
+                found = uow.credit_balances.balances(caller.environment_id, customer_id, unit)
+            else:
+                found = {
+                    legal_entity_id: uow.credit_balances.balance(
+                        caller.environment_id, customer_id, legal_entity_id, unit
+                    )
+                }
+            return CreditBalance(customer_id, unit, found)
 
 
 def _bulk_problems(invoice_ids: Sequence[str]) -> None:

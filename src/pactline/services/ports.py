@@ -574,9 +574,21 @@ class CreditNoteRepository(Protocol):
 
 class CreditBalanceRepository(Protocol):
     def balance(
-        self, environment_id: str, customer_id: str, currency: Currency, for_update: bool = False
+        self,
+        environment_id: str,
+        customer_id: str,
+        legal_entity_id: str,
+        currency: Currency,
+        for_update: bool = False,
     ) -> Decimal:
-        """The customer's carry-forward credit; `for_update` locks it until the end."""
+        """The customer's carry-forward credit from the legal entity; `for_update` locks it
+        until the end."""
+        ...
+
+    def balances(
+        self, environment_id: str, customer_id: str, currency: Currency
+    ) -> dict[str, Decimal]:
+        """The customer's credit in the currency by legal entity (those with a ledger)."""
         ...
 
     def record(self, entry: CreditEntry) -> None:

@@ -35,6 +35,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_config(connection), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Back to `revision` (an operator undoing an upgrade; each migration says what it keeps)."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        command.downgrade(_config(connection), revision)
+
+
 def revise(engine: Engine, message: str) -> None:
     """Autogenerate a new revision from the models (developer use, then review it by hand)."""
     with engine.begin() as connection:

@@ -23,7 +23,6 @@ from pactline.api.schemas.invoices import (
     StiggInvoiceOut,
     UpcomingInvoiceOut,
 )
-from pactline.domain.money import money_text
 from pactline.services.ports import InvoiceQuery
 
 router = APIRouter(
@@ -111,14 +110,14 @@ def credit_balance(
     currency_code: Annotated[
         str | None, Query(alias="currency", description="ISO 4217; default: billing currency")
     ] = None,
+    legal_entity_id: Annotated[
+        str | None, Query(alias="legalEntityId", description="Only this legal entity's credit")
+    ] = None,
 ) -> Envelope[CreditBalanceOut]:
-    """pactline: the customer's carry-forward credit in the currency (0 when there is none)."""
-    balance = app.invoices.credit_balance(caller, customer_id, currency_code)
-    return Envelope(
-        data=CreditBalanceOut(
-            customer_id=customer_id, currency=balance.currency.code, amount=money_text(balance)
-        )
-    )
+    """pactline: the customer's carry-forward credit in the currency, in all and by legal
+    entity (0 when there is none)."""
+    balance = app.invoices.credit_balance(caller, customer_id, currency_code, legal_entity_id)
+    return Envelope(data=CreditBalanceOut.of(balance))
 
 
 @router.get("/{ref}")

@@ -17,6 +17,7 @@ from pydantic import Field
 from pactline.api.envelope import CamelModel, OutModel
 from pactline.api.schemas.exact_numbers import Number
 from pactline.api.schemas.invoice_schedule import InvoiceOut as ScheduledInvoiceOut
+from pactline.domain.credit_balances import CreditBalance
 from pactline.domain.credit_notes import CreditNote, CreditReason, CreditRequest, LineCredit
 from pactline.domain.invoice_lifecycle import (
     InvoiceStatus,
@@ -26,7 +27,7 @@ from pactline.domain.invoice_lifecycle import (
     StoredLine,
 )
 from pactline.domain.invoicing import LineKind
-from pactline.domain.money import money_text
+from pactline.domain.money import Money, money_text
 from pactline.services.billing_runs import RunSummary
 from pactline.services.invoices import UpcomingInvoice
 
@@ -110,13 +111,37 @@ class StoredLineOut(OutModel):
         )
 
 
+class LegalEntityCreditOut(OutModel):
+    legal_entity_id: str
+    amount: str = Field(description="Decimal text with the currency's minor digits")
+
+
 class CreditBalanceOut(OutModel):
-    """pactline: a customer's carry-forward credit in one currency, taken by invoices at
-    approval (BILLING-SEMANTICS §9)."""
+    """pactline: a customer's carry-forward credit in one currency, kept per legal entity (the
+    one that owes it) and taken at approval by that entity's invoices only
+    (BILLING-SEMANTICS §9)."""
 
     customer_id: str
     currency: str
-    amount: str = Field(description="Decimal text with the currency's minor digits")
+    amount: str = Field(
+        description="Decimal text with the currency's minor digits: the sum over the entities"
+    )
+    legal_entities: list[LegalEntityCreditOut] = Field(
+        description="The credit owed by each legal entity that has a credit ledger"
+    )
+
+    @classmethod
+    def of(cls, balance: CreditBalance) -> CreditBalanceOut:
+        unit = balance.currency
+        return cls(
+            customer_id=balance.customer_id,
+            currency=unit.code,
+            amount=money_text(balance.total),
+            legal_entities=[
+                LegalEntityCreditOut(legal_entity_id=entity, amount=money_text(Money(amount, unit)))
+                for entity, amount in balance.by_legal_entity.items()
+            ],
+        )
 
 
 class PaymentOut(OutModel):

@@ -164,17 +164,37 @@ class SqlCreditBalanceRepository:
         self._session = session
 
     def balance(
-        self, environment_id: str, customer_id: str, currency: Currency, for_update: bool = False
+        self,
+        environment_id: str,
+        customer_id: str,
+        legal_entity_id: str,
+        currency: Currency,
+        for_update: bool = False,
     ) -> Decimal:
         statement = select(CreditBalanceRow.balance_minor).where(
             CreditBalanceRow.environment_id == environment_id,
             CreditBalanceRow.customer_id == customer_id,
+            CreditBalanceRow.legal_entity_id == legal_entity_id,
             CreditBalanceRow.currency == currency.code,
         )
         if for_update:
             statement = statement.with_for_update()
         units = self._session.execute(statement).scalar_one_or_none()
         return Money.from_minor_units(units or 0, currency).amount
+
+    def balances(
+        self, environment_id: str, customer_id: str, currency: Currency
+    ) -> dict[str, Decimal]:
+        rows = self._session.execute(
+            select(CreditBalanceRow.legal_entity_id, CreditBalanceRow.balance_minor)
+            .where(
+                CreditBalanceRow.environment_id == environment_id,
+                CreditBalanceRow.customer_id == customer_id,
+                CreditBalanceRow.currency == currency.code,
+            )
+            .order_by(CreditBalanceRow.legal_entity_id)
+        )
+        return {entity: Money.from_minor_units(units, currency).amount for entity, units in rows}
 
     def record(self, entry: CreditEntry) -> None:
         units = entry.amount.to_minor_units()
@@ -184,6 +204,7 @@ class SqlCreditBalanceRepository:
                 environment_id=entry.environment_id,
                 id=entry.id,
                 customer_id=entry.customer_id,
+                legal_entity_id=entry.legal_entity_id,
                 currency=code,
                 amount_minor=units,
                 kind=entry.kind.value,
@@ -198,6 +219,7 @@ class SqlCreditBalanceRepository:
             .where(
                 row.environment_id == entry.environment_id,
                 row.customer_id == entry.customer_id,
+                row.legal_entity_id == entry.legal_entity_id,
                 row.currency == code,
             )
             .values(balance_minor=row.balance_minor + units, updated_at=entry.created_at)
@@ -211,6 +233,7 @@ class SqlCreditBalanceRepository:
                     insert(row).values(
                         environment_id=entry.environment_id,
                         customer_id=entry.customer_id,
+                        legal_entity_id=entry.legal_entity_id,
                         currency=code,
                         balance_minor=units,
                         updated_at=entry.created_at,
@@ -222,6 +245,7 @@ class SqlCreditBalanceRepository:
                 .where(
                     row.environment_id == entry.environment_id,
                     row.customer_id == entry.customer_id,
+                    row.legal_entity_id == entry.legal_entity_id,
                     row.currency == code,
                 )
                 .values(balance_minor=row.balance_minor + units, updated_at=entry.created_at)
@@ -242,6 +266,7 @@ class SqlCreditBalanceRepository:
                 id=row.id,
                 environment_id=row.environment_id,
                 customer_id=row.customer_id,
+                legal_entity_id=row.legal_entity_id,
                 amount=Money.from_minor_units(
                     row.amount_minor, currency_of(row.currency, row.created_at.date())
                 ),

@@ -205,7 +205,8 @@ class CreditNoteLineRow(Base):
 
 
 class CreditBalanceRow(Base):
-    """A customer's carry-forward credit in one currency, locked while it changes."""
+    """A customer's carry-forward credit from one legal entity in one currency, locked while it
+    changes."""
 
     __tablename__ = "credit_balances"
     __table_args__ = (
@@ -218,6 +219,7 @@ class CreditBalanceRow(Base):
         ForeignKey("environments.id", ondelete="CASCADE"), primary_key=True
     )
     customer_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    legal_entity_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     balance_minor: Mapped[int] = mapped_column(MinorUnits)
     updated_at: Mapped[datetime]
@@ -236,6 +238,7 @@ class CreditEntryRow(Base):
     )
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(255))
+    legal_entity_id: Mapped[str] = mapped_column(String(255))
     currency: Mapped[str] = mapped_column(String(3))
     amount_minor: Mapped[int] = mapped_column(MinorUnits)  # + credited, − applied
     kind: Mapped[str] = mapped_column(String(30))
