@@ -18,7 +18,7 @@ what was billed here, so a correction never undoes them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -87,6 +87,22 @@ class Correction:
 
     def lines_of(self, contract_id: str) -> tuple[StoredLine, ...]:
         return tuple(s for s in self.lines if (s.contract_id or "") == contract_id)
+
+    def placed_on(self, invoice_id: str) -> Correction:
+        """Its waiting (NEXT_INVOICE) outcomes carried by the draft `invoice_id`."""
+        return self._moved(lambda o: o.pending, invoice_id)
+
+    def released_from(self, invoice_id: str) -> Correction:
+        """What the draft `invoice_id` carried waiting again (the draft is being voided)."""
+        return self._moved(lambda o: o.applied_invoice_id == invoice_id, None)
+
+    def _moved(
+        self, which: Callable[[CorrectionOutcome], bool], invoice_id: str | None
+    ) -> Correction:
+        outcomes = tuple(
+            replace(o, applied_invoice_id=invoice_id) if which(o) else o for o in self.outcomes
+        )
+        return replace(self, outcomes=outcomes)
 
 
 LineKey = tuple[str, str, str, date, date]

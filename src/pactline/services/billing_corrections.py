@@ -254,13 +254,7 @@ def attach_pending(
         save_invoice(uow, updated, target.version)
         invoice_event(uow, updated, INVOICE_UPDATED, now, correctionId=correction.id)
         drafts[target.id] = updated
-        correction = replace(
-            correction,
-            outcomes=tuple(
-                replace(o, applied_invoice_id=target.id) if o.pending else o
-                for o in correction.outcomes
-            ),
-        )
+        correction = correction.placed_on(target.id)
         uow.corrections.update_outcomes(correction)
         placed.append(correction)
     return placed
@@ -274,13 +268,7 @@ def released(
     result = []
     for correction in corrections:
         if any(o.applied_invoice_id == invoice_id for o in correction.outcomes):
-            correction = replace(
-                correction,
-                outcomes=tuple(
-                    replace(o, applied_invoice_id=None) if o.applied_invoice_id == invoice_id else o
-                    for o in correction.outcomes
-                ),
-            )
+            correction = correction.released_from(invoice_id)
             uow.corrections.update_outcomes(correction)
         result.append(correction)
     return result

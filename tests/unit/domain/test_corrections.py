@@ -4,7 +4,7 @@ contract's policy sends it."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pactline.domain.corrections import (
+    Correction,
     CorrectionEffect,
+    CorrectionOutcome,
     CorrectionPolicy,
     NegativeCorrection,
     PositiveCorrection,
@@ -180,3 +182,37 @@ def test_every_outcome_follows_the_sign_of_its_net(delta: list[StoredLine]) -> N
         assert outcome.effect is CorrectionEffect.CARRY_FORWARD
     else:
         assert outcome.effect is CorrectionEffect.NONE
+
+
+def _waiting_correction() -> Correction:
+    outcomes = (
+        CorrectionOutcome("ct-1", CorrectionEffect.NEXT_INVOICE, usd("10.00")),
+        CorrectionOutcome("ct-2", CorrectionEffect.NEXT_INVOICE, usd("5.00"), None, "inv-old"),
+        CorrectionOutcome("ct-3", CorrectionEffect.CARRY_FORWARD, usd("-3.00")),
+    )
+    return Correction(
+        id="cor-1",
+        environment_id="env",
+        customer_id="acme",
+        scope_key="ct-1",
+        billing_group_key="",
+        issue_on=date(2026, 2, 1),
+        number=1,
+        invoice_id="inv-feb",
+        currency=currency("USD"),
+        lines=(),
+        outcomes=outcomes,
+        created_at=datetime(2026, 3, 1, tzinfo=UTC),
+    )
+
+
+def test_placing_a_correction_moves_only_its_waiting_outcomes_onto_the_draft() -> None:
+    placed = _waiting_correction().placed_on("inv-mar")
+    assert [o.applied_invoice_id for o in placed.outcomes] == ["inv-mar", "inv-old", None]
+    assert [o.pending for o in placed.outcomes] == [False, False, False]
+
+
+def test_releasing_a_draft_makes_only_what_it_carried_wait_again() -> None:
+    released = _waiting_correction().placed_on("inv-mar").released_from("inv-mar")
+    assert [o.applied_invoice_id for o in released.outcomes] == [None, "inv-old", None]
+    assert [o.pending for o in released.outcomes] == [True, False, False]
