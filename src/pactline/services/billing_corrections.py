@@ -20,7 +20,7 @@ from pactline.domain.corrections import (
     delta_lines,
     plan_corrections,
 )
-from pactline.domain.credit_balances import CreditEntry, CreditEntryKind
+from pactline.domain.credit_balances import CreditEntryKind
 from pactline.domain.credit_notes import (
     CreditNote,
     CreditReason,
@@ -37,7 +37,7 @@ from pactline.domain.invoice_lifecycle import (
     StoredLine,
     with_correction_lines,
 )
-from pactline.domain.money import Money
+from pactline.services.credit_ledger import record_credit
 from pactline.services.invoice_events import (
     INVOICE_DRAFTED,
     INVOICE_UPDATED,
@@ -93,14 +93,8 @@ def correct_period(
         ]
     for index, outcome in enumerate(outcomes):
         if outcome.effect is CorrectionEffect.CARRY_FORWARD:
-            _credit_balance(
-                uow,
-                correction,
-                invoice.legal_entity_id,
-                -outcome.total,
-                CreditEntryKind.OVERCHARGE,
-                now,
-            )
+            over = -outcome.total
+            record_credit(uow, invoice, over, CreditEntryKind.OVERCHARGE, now, correction.id)
         elif outcome.effect is CorrectionEffect.CREDIT_NOTE:
             note_id = _credit_note(uow, invoice.id, correction, outcome, today, now)
             outcomes[index] = replace(outcome, document_id=note_id)
@@ -152,31 +146,6 @@ def _backdated_invoice(
     )
 
 
-def _credit_balance(
-    uow: UnitOfWork,
-    correction: Correction,
-    legal_entity_id: str,
-    amount: Money,
-    kind: CreditEntryKind,
-    now: datetime,
-) -> None:
-    if amount.is_zero():
-        return
-    uow.credit_balances.record(
-        CreditEntry(
-            id=new_id("cre", now),
-            environment_id=correction.environment_id,
-            customer_id=correction.customer_id,
-            legal_entity_id=legal_entity_id,
-            amount=amount,
-            kind=kind,
-            created_at=now,
-            invoice_id=correction.invoice_id,
-            correction_id=correction.id,
-        )
-    )
-
-
 def _credit_note(
     uow: UnitOfWork,
     invoice_id: str,
@@ -194,8 +163,7 @@ def _credit_note(
     lines, rest = correction_credit_lines(
         correction.lines_of(outcome.contract_id), left_to_credit(invoice, notes)
     )
-    entity = invoice.legal_entity_id
-    _credit_balance(uow, correction, entity, rest, CreditEntryKind.OVERCHARGE, now)
+    record_credit(uow, invoice, rest, CreditEntryKind.OVERCHARGE, now, correction.id)
     if not lines:
         return None
     note = CreditNote(
@@ -223,7 +191,8 @@ def _credit_note(
     after, excess = credited_by(invoice, note, now)
     save_invoice(uow, after, invoice.version)
     invoice_event(uow, after, INVOICE_UPDATED, now, creditNoteId=note.id)
-    _credit_balance(uow, correction, entity, excess, CreditEntryKind.CREDIT_NOTE_EXCESS, now)
+    excess_kind = CreditEntryKind.CREDIT_NOTE_EXCESS
+    record_credit(uow, invoice, excess, excess_kind, now, correction.id)
     return note.id
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pactline.domain.billable_contracts import BillableContract, upcoming_invoice
 from pactline.domain.catalog import Feature
-from pactline.domain.credit_balances import CreditBalance, CreditEntry, CreditEntryKind
+from pactline.domain.credit_balances import CreditBalance, CreditEntryKind
 from pactline.domain.credit_notes import CreditNote, CreditRequest, credit_lines, credited_by
 from pactline.domain.currency import currency
 from pactline.domain.errors import EntityNotFound, FieldProblem, InvalidArgument, StaleVersion
@@ -38,6 +38,7 @@ from pactline.domain.rating.usage import UsageSource
 from pactline.domain.tenancy import Principal
 from pactline.services.billing_runs import NoBillableContracts
 from pactline.services.billing_usage import rate_with_usage
+from pactline.services.credit_ledger import record_credit
 from pactline.services.invoice_events import (
     INVOICE_APPROVED,
     INVOICE_PAID,
@@ -219,19 +220,7 @@ class InvoiceService:
         )
         credit = credit_to_apply(balance, draft)
         invoice = approved(draft, number, credit, now)
-        if not credit.is_zero():
-            uow.credit_balances.record(
-                CreditEntry(
-                    id=new_id("cre", now),
-                    environment_id=draft.environment_id,
-                    customer_id=draft.customer_id,
-                    legal_entity_id=draft.legal_entity_id,
-                    amount=-credit,
-                    kind=CreditEntryKind.APPLIED,
-                    created_at=now,
-                    invoice_id=draft.id,
-                )
-            )
+        record_credit(uow, draft, -credit, CreditEntryKind.APPLIED, now)
         save_invoice(uow, invoice, draft.version)
         invoice_event(uow, invoice, INVOICE_APPROVED, now)
         return invoice
@@ -260,20 +249,8 @@ class InvoiceService:
         with self._uow() as uow:
             current = _invoice(uow, caller, invoice_id, for_update=True)
             invoice = voided(current, now, reason)
-            taken = current.credit_taken
-            if not taken.is_zero():  # the carry-forward credit it took goes back
-                uow.credit_balances.record(
-                    CreditEntry(
-                        id=new_id("cre", now),
-                        environment_id=current.environment_id,
-                        customer_id=current.customer_id,
-                        legal_entity_id=current.legal_entity_id,
-                        amount=taken,
-                        kind=CreditEntryKind.RETURNED,
-                        created_at=now,
-                        invoice_id=current.id,
-                    )
-                )
+            # The carry-forward credit it took goes back.
+            record_credit(uow, current, current.credit_taken, CreditEntryKind.RETURNED, now)
             save_invoice(uow, invoice, current.version)
             invoice_event(uow, invoice, INVOICE_VOIDED, now, reason=reason)
             uow.commit()
@@ -352,19 +329,7 @@ class InvoiceService:
             uow.credit_notes.add(note)
             after, excess = credited_by(invoice, note, now)
             save_invoice(uow, after, invoice.version)
-            if not excess.is_zero():
-                uow.credit_balances.record(
-                    CreditEntry(
-                        id=new_id("cre", now),
-                        environment_id=caller.environment_id,
-                        customer_id=invoice.customer_id,
-                        legal_entity_id=invoice.legal_entity_id,
-                        amount=excess,
-                        kind=CreditEntryKind.CREDIT_NOTE_EXCESS,
-                        created_at=now,
-                        invoice_id=invoice.id,
-                    )
-                )
+            record_credit(uow, invoice, excess, CreditEntryKind.CREDIT_NOTE_EXCESS, now)
             credit_note_event(uow, note, now)
             invoice_event(uow, after, INVOICE_UPDATED, now, creditNoteId=note.id)
             uow.commit()
