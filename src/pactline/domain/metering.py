@@ -11,10 +11,8 @@ and then divided by its unit transformation. Usage windows (when usage resets) a
 
 from __future__ import annotations
 
-import base64
 import enum
 import math
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +27,7 @@ from pactline.domain.catalog import (
 )
 from pactline.domain.catalog import Operation as Op
 from pactline.domain.errors import FieldProblem
-from pactline.domain.ids import new_id
+from pactline.domain.ids import new_ids
 from pactline.domain.usage_windows import OPEN_END, ResetPolicy, usage_window
 
 __all__ = [
@@ -127,18 +125,6 @@ class MeterMatch:
     feature_id: str
     occurred_at: datetime
     sample: Sample
-
-
-_CROCKFORD = bytes.maketrans(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789abcdefghjkmnpqrstvwxyz"
-)
-
-
-def new_ids(prefix: str, at: datetime, count: int) -> list[str]:
-    """`count` ids shaped like `new_id`'s (time, then 80 random bits), minted in one go."""
-    head = new_id(prefix, at)[: len(prefix) + 11]
-    tails = base64.b32encode(secrets.token_bytes(10 * count)).translate(_CROCKFORD).decode()
-    return [head + tails[16 * i : 16 * i + 16] for i in range(count)]
 
 
 def normalized_value(value: Decimal) -> Decimal | None:

@@ -91,6 +91,11 @@ def test_ids_minted_in_a_batch_are_distinct_and_sort_by_time() -> None:
     assert len(set(earlier)) == 500
     assert all(len(i) == len("usg_") + 26 for i in earlier + later)
     assert max(earlier) < min(later)
+    # The random part uses every Crockford letter, and nothing else (8,000 draws: a missing
+    # letter would have probability 32 * (31/32) ** 8000, about 1e-109).
+    assert set("".join(i[len("usg_") + 10 :] for i in earlier)) == set(
+        "0123456789abcdefghjkmnpqrstvwxyz"
+    )
 
 
 # --- running totals ----------------------------------------------------------------------------
