@@ -27,25 +27,34 @@ def is_postgres(session: Session) -> bool:
 
 def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert rows that all name the same columns."""
+    if rows:
+        names = list(rows[0])
+        insert_rows(session, table, names, [tuple(row[n] for n in names) for row in rows])
+
+
+def insert_rows(
+    session: Session, table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows given as values in the order of `names` (no mapping per row)."""
     if not rows:
         return
-    columns = [table.c[name] for name in rows[0]]
+    columns = [table.c[name] for name in names]
     dialect = session.get_bind().dialect
     # Only names from the table's metadata go into the SQL text; values are parameters.
-    names = ", ".join(c.name for c in columns)
+    listed = ", ".join(c.name for c in columns)
     if dialect.name == "postgresql":
-        values = _columnwise(rows, columns, [_pg_converter(c, dialect) for c in columns])
+        values = _columnwise(rows, [_pg_converter(c, dialect) for c in columns])
         driver = session.connection().connection.driver_connection
         assert driver is not None
-        copy_sql = f"COPY {table.name} ({names}) FROM STDIN"
+        copy_sql = f"COPY {table.name} ({listed}) FROM STDIN"
         with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for row in values:
                 copy.write_row(row)
         return
     converters = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     marks = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"  # noqa: S608
-    session.connection().exec_driver_sql(sql, _columnwise(rows, columns, converters))
+    sql = f"INSERT INTO {table.name} ({listed}) VALUES ({marks})"  # noqa: S608
+    session.connection().exec_driver_sql(sql, _columnwise(rows, converters))
 
 
 def fetch(
@@ -57,23 +66,22 @@ def fetch(
     if not raw:
         return []
     if dialect.name == "postgresql":  # psycopg returns instants and decimals itself
-        converters = [_memoised(_pg_result(c, dialect)) for c in columns]
+        converters = [_pg_result(c, dialect) for c in columns]
     else:
-        converters = [
-            _memoised(c.type.dialect_impl(dialect).result_processor(dialect, None)) for c in columns
-        ]
-    converted = [
-        list(map(f, values)) for f, values in zip(converters, zip(*raw, strict=True), strict=True)
-    ]
-    return list(zip(*converted, strict=True))
+        converters = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+    return _columnwise(raw, converters)
 
 
 def _columnwise(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[Column[Any]], converters: list[Any]
+    rows: Sequence[Sequence[Any]], converters: Sequence[Convert | None]
 ) -> list[tuple[Any, ...]]:
+    """The rows with each value converted by its column's converter (None: as it is)."""
+    if all(convert is None for convert in converters):
+        return [tuple(row) for row in rows]
+    columns = zip(*rows, strict=True)
     converted = [
-        list(map(_memoised(convert), [row[c.name] for row in rows]))
-        for convert, c in zip(converters, columns, strict=True)
+        values if convert is None else map(_memoised(convert), values)
+        for convert, values in zip(converters, columns, strict=True)
     ]
     return list(zip(*converted, strict=True))
 
@@ -95,9 +103,7 @@ def _pg_result(column: Column[Any], dialect: Dialect) -> Convert | None:
     return None
 
 
-def _memoised(processor: Convert | None) -> Convert:
-    if processor is None:
-        return lambda value: value
+def _memoised(processor: Convert) -> Convert:
     seen: dict[Any, Any] = {}
 
     def convert(value: Any) -> Any:

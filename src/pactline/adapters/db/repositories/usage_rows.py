@@ -51,17 +51,21 @@ def series_states(
     if dialect.name == "postgresql":
         sql = (
             f"SELECT wanted.customer_id, wanted.feature_id, {listed} "  # noqa: S608
-            "FROM unnest(CAST(:customers AS text[]), CAST(:features AS text[]), "
-            "CAST(:befores AS timestamptz[])) AS wanted(customer_id, feature_id, before) "
+            "FROM json_to_recordset(CAST(:keys AS json)) "
+            "AS wanted(customer_id text, feature_id text, before timestamptz) "
             f"CROSS JOIN LATERAL (SELECT {', '.join(columns)} FROM {table.name} "
             "WHERE customer_id = wanted.customer_id AND feature_id = wanted.feature_id "
             "AND environment_id = :environment_id "
             "AND occurred_at < coalesce(wanted.before, 'infinity') "
             "ORDER BY occurred_at DESC, seq DESC LIMIT 1) AS t"
         )
-        params["customers"] = [key[0] for key in wanted]
-        params["features"] = [key[1] for key in wanted]
-        params["befores"] = [bounds[key] for key in wanted]
+        # One JSON text, not three arrays: psycopg dumps arrays element by element in Python.
+        params["keys"] = json.dumps(
+            [
+                {"customer_id": key[0], "feature_id": key[1], "before": _iso(bounds[key])}
+                for key in wanted
+            ]
+        )
     else:  # CROSS JOIN fixes SQLite's join order: the keys outside
         sql = (
             f"SELECT t.customer_id, t.feature_id, {listed} "  # noqa: S608
@@ -89,6 +93,10 @@ def series_states(
     return {(row[0], row[1]): dict(zip(columns, row[2:], strict=True)) for row in found}
 
 
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat()
+
+
 def running_of(row: Mapping[str, Any]) -> Running:
     return Running(row["delta_total"], row["set_value"], row["set_at"], row["set_delta_total"])
 
@@ -106,24 +114,44 @@ def running_values(running: Running) -> dict[str, Any]:
     }
 
 
-def record_values(record: UsageRecord, running: Running) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "environment_id": record.environment_id,
-        "customer_id": record.customer_id,
-        "feature_id": record.feature_id,
-        "value": record.value,
-        "update_behavior": record.behavior.value,
-        "occurred_at": record.occurred_at,
-        "recorded_at": record.recorded_at,
-        "idempotency_key": record.idempotency_key,
-        "resource_id": record.resource_id,
-        "dimensions": dict(record.dimensions) if record.dimensions else None,
-        "delta_total": running.delta_total,
-        "set_value": running.set_value,
-        "set_at": running.set_at,
-        "set_delta_total": running.set_delta_total,
-    }
+RECORD_COLUMNS = (
+    "id",
+    "environment_id",
+    "customer_id",
+    "feature_id",
+    "value",
+    "update_behavior",
+    "occurred_at",
+    "recorded_at",
+    "idempotency_key",
+    "resource_id",
+    "dimensions",
+    "delta_total",
+    "set_value",
+    "set_at",
+    "set_delta_total",
+)
+
+
+def record_row(record: UsageRecord, running: Running) -> tuple[Any, ...]:
+    """The record's values in the order of RECORD_COLUMNS."""
+    return (
+        record.id,
+        record.environment_id,
+        record.customer_id,
+        record.feature_id,
+        record.value,
+        record.behavior.value,
+        record.occurred_at,
+        record.recorded_at,
+        record.idempotency_key,
+        record.resource_id,
+        dict(record.dimensions) if record.dimensions else None,
+        running.delta_total,
+        running.set_value,
+        running.set_at,
+        running.set_delta_total,
+    )
 
 
 def record_of(row: Row[Any]) -> UsageRecord:
@@ -142,18 +170,32 @@ def record_of(row: Row[Any]) -> UsageRecord:
     )
 
 
-def event_values(event: RawEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "environment_id": event.environment_id,
-        "customer_id": event.customer_id,
-        "event_name": event.event_name,
-        "idempotency_key": event.idempotency_key,
-        "resource_id": event.resource_id,
-        "dimensions": dict(event.dimensions),
-        "occurred_at": event.occurred_at,
-        "recorded_at": event.recorded_at,
-    }
+EVENT_COLUMNS = (
+    "id",
+    "environment_id",
+    "customer_id",
+    "event_name",
+    "idempotency_key",
+    "resource_id",
+    "dimensions",
+    "occurred_at",
+    "recorded_at",
+)
+
+
+def event_row(event: RawEvent) -> tuple[Any, ...]:
+    """The event's values in the order of EVENT_COLUMNS."""
+    return (
+        event.id,
+        event.environment_id,
+        event.customer_id,
+        event.event_name,
+        event.idempotency_key,
+        event.resource_id,
+        dict(event.dimensions),
+        event.occurred_at,
+        event.recorded_at,
+    )
 
 
 def event_of(row: Row[Any]) -> RawEvent:
@@ -170,15 +212,29 @@ def event_of(row: Row[Any]) -> RawEvent:
     )
 
 
-def match_values(match: MeterMatch, running: MeterRunning) -> dict[str, Any]:
-    return {
-        "event_id": match.event_id,
-        "environment_id": match.environment_id,
-        "customer_id": match.customer_id,
-        "feature_id": match.feature_id,
-        "occurred_at": match.occurred_at,
-        "value": match.sample.value,
-        "unique_key": match.sample.key,
-        "match_count": running.count,
-        "match_total": running.total,
-    }
+MATCH_COLUMNS = (
+    "event_id",
+    "environment_id",
+    "customer_id",
+    "feature_id",
+    "occurred_at",
+    "value",
+    "unique_key",
+    "match_count",
+    "match_total",
+)
+
+
+def match_row(match: MeterMatch, running: MeterRunning) -> tuple[Any, ...]:
+    """The match's values in the order of MATCH_COLUMNS."""
+    return (
+        match.event_id,
+        match.environment_id,
+        match.customer_id,
+        match.feature_id,
+        match.occurred_at,
+        match.sample.value,
+        match.sample.key,
+        running.count,
+        running.total,
+    )
