@@ -16,18 +16,18 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Table,
-    Text,
     any_,
     bindparam,
+    func,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
-from pactline.adapters.db.bulk import insert_many, is_postgres
+from pactline.adapters.db.bulk import insert_rows, is_postgres
 from pactline.adapters.db.repositories.usage_reads import (
     METER_RUNNING,
     RUNNING,
@@ -35,13 +35,16 @@ from pactline.adapters.db.repositories.usage_reads import (
     in_series,
 )
 from pactline.adapters.db.repositories.usage_rows import (
+    EVENT_COLUMNS,
+    MATCH_COLUMNS,
+    RECORD_COLUMNS,
     SeriesKey,
     event_of,
-    event_values,
-    match_values,
+    event_row,
+    match_row,
     meter_running_of,
     record_of,
-    record_values,
+    record_row,
     running_of,
     running_values,
     series_states,
@@ -85,9 +88,9 @@ class SqlUsageRepository(UsageReads):
         self._session.execute(
             text(
                 "SELECT count(pg_advisory_xact_lock(:namespace, k)) "
-                "FROM unnest(CAST(:hashes AS integer[])) AS k"
+                "FROM unnest(CAST(string_to_array(:hashes, ',') AS integer[])) AS k"
             ),
-            {"namespace": namespace, "hashes": hashes},
+            {"namespace": namespace, "hashes": ",".join(map(str, hashes))},
         )
 
     # --- reported usage ---------------------------------------------------------------------
@@ -123,7 +126,7 @@ class SqlUsageRepository(UsageReads):
         tails = series_states(
             self._session, _RECORDS, RUNNING, environment_id, dict.fromkeys(groups)
         )
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         after: dict[SeriesKey, Running] = {}
         late: dict[SeriesKey, datetime] = {}
         for key, items in groups.items():
@@ -136,9 +139,9 @@ class SqlUsageRepository(UsageReads):
                     late[key] = items[0].occurred_at
             for record in items:
                 running = running.after(record.behavior, record.value, record.occurred_at)
-                rows.append(record_values(record, running))
+                rows.append(record_row(record, running))
             after[key] = running
-        insert_many(self._session, _RECORDS, rows)
+        insert_rows(self._session, _RECORDS, RECORD_COLUMNS, rows)
         for key, since in late.items():
             after[key] = self._recompute_records(environment_id, key, since)
         return after
@@ -195,14 +198,14 @@ class SqlUsageRepository(UsageReads):
         if not events:
             return
         environment_id = events[0].environment_id
-        insert_many(self._session, _EVENTS, [event_values(event) for event in events])
+        insert_rows(self._session, _EVENTS, EVENT_COLUMNS, [event_row(event) for event in events])
         groups: dict[SeriesKey, list[MeterMatch]] = {}
         for match in matches:
             groups.setdefault((match.customer_id, match.feature_id), []).append(match)
         tails = series_states(
             self._session, _MATCHES, METER_RUNNING, environment_id, dict.fromkeys(groups)
         )
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         late: dict[SeriesKey, datetime] = {}
         for key, items in groups.items():
             items.sort(key=lambda m: m.occurred_at)
@@ -214,8 +217,8 @@ class SqlUsageRepository(UsageReads):
                     late[key] = items[0].occurred_at
             for match in items:
                 running = running.after(match.sample)
-                rows.append(match_values(match, running))
-        insert_many(self._session, _MATCHES, rows)
+                rows.append(match_row(match, running))
+        insert_rows(self._session, _MATCHES, MATCH_COLUMNS, rows)
         for key, since in late.items():
             self._recompute_matches(environment_id, key, since)
 
@@ -304,9 +307,18 @@ class SqlUsageRepository(UsageReads):
 
     def _key_in(self, column: Any, keys: Collection[str]) -> ColumnElement[bool]:
         if is_postgres(self._session):
-            values = bindparam("keys", sorted(keys), type_=ARRAY(Text))
-            return column == any_(values)  # type: ignore[no-any-return]
-        return column.in_(sorted(keys))  # type: ignore[no-any-return]
+            # = ANY(array), which uses the index, of an array built from one JSON text (psycopg
+            # would dump a list parameter element by element in Python).
+            listed = func.array(
+                select(
+                    func.json_array_elements_text(bindparam("keys", sorted(keys), JSON))
+                ).scalar_subquery()
+            )
+            return column == any_(listed)  # type: ignore[no-any-return]
+        # SQLite: IN a table read from one JSON text (probes the index per key), rather than
+        # an IN list of a thousand parameters expanded by SQLAlchemy.
+        each = func.json_each(bindparam("keys", sorted(keys), JSON)).table_valued("value")
+        return column.in_(select(each.c.value))  # type: ignore[no-any-return]
 
 
 def _hash32(name: str) -> int:
