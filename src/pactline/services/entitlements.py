@@ -75,6 +75,8 @@ class _Catalog:
     plans: dict[tuple[str, int], PlanVersion | None] = field(default_factory=dict)
     latest_plans: dict[str, PlanVersion | None] = field(default_factory=dict)
     addons: dict[tuple[str, int], AddonVersion | None] = field(default_factory=dict)
+    # The INCREMENTAL features with a meter (raw events count for them), once read.
+    event_meters: list[Feature] | None = None
 
     def size(self) -> int:
         return len(self.features) + len(self.plans) + len(self.latest_plans) + len(self.addons)

@@ -306,7 +306,10 @@ class UsageService:
                         dimensions=dict(event.dimensions or {}),
                     )
                 )
-            matches = list(_meter_matches(new, _event_meters(uow, environment_id)))
+            catalog = self._cache.catalog(environment_id, now)  # forgets catalog changes
+            if catalog.event_meters is None:
+                catalog.event_meters = _event_meters(uow, environment_id)
+            matches = list(_meter_matches(new, catalog.event_meters))
             uow.usage.lock_series(environment_id, {(m.customer_id, m.feature_id) for m in matches})
             uow.usage.append_events(new, matches)
             series = {(m.customer_id, m.feature_id) for m in matches}
