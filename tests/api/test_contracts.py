@@ -527,6 +527,48 @@ def test_activation_runs_every_rule_and_the_completeness_checks(
     assert empty["version"] == 1
 
 
+def test_a_second_contract_may_not_bill_a_metered_feature_the_first_bills(
+    api: httpx.Client,
+) -> None:
+    setup(api)
+    calls = {"id": "calls", "displayName": "API calls", "featureType": "NUMBER"}
+    ok(api.post("/api/v1/features", json={**calls, "meterType": "INCREMENTAL"}), 201)
+    usage = {
+        "id": "calls",
+        "name": "API calls",
+        "chargeType": "USAGE",
+        "billingCycle": {"unit": "MONTH"},
+        "meteredFeatureId": "calls",
+        "priceVersions": [{"model": {"type": "PER_UNIT", "price": "0.01"}}],
+    }
+    terms = {**DRAFT_TERMS, "lineItems": [*DRAFT_TERMS["lineItems"], usage]}
+    create(api, contractId="c-1", legalEntityId="pact-de", terms=terms)
+    ok(api.post("/api/v1/contracts/c-1/billing/publish"))
+
+    # Both contracts would read all of acme's usage of 'calls' and bill it.
+    create(api, contractId="c-2", legalEntityId="pact-de", terms=terms)
+    body = refused(api.post("/api/v1/contracts/c-2/billing/publish"), 400, "InvalidArgument")
+    [error] = body["details"]["errors"]
+    assert (error["field"], error["code"]) == (
+        "terms.lineItems[2].meteredFeatureId",
+        "feature_billed_twice",
+    )
+    assert error["message"].startswith("contract 'c-1' (line 'calls') already bills 'calls'")
+    assert (contract(api, "c-2")["status"], contract(api, "c-2")["version"]) == ("DRAFT", 1)
+
+    # The next term, from the day after c-1's last, bills it in turn.
+    following = {**terms, "startDate": "2027-02-01", "endDate": "2028-01-31"}
+    following["lineItems"] = [
+        {
+            **terms["lineItems"][1],
+            "quantities": [{"effectiveDate": "2027-02-01", "quantity": "10"}],
+        },
+        usage,
+    ]
+    create(api, contractId="c-3", legalEntityId="pact-de", terms=following)
+    assert ok(api.post("/api/v1/contracts/c-3/billing/publish"))["status"] == "ACTIVE"
+
+
 def test_the_activation_listener_runs_in_the_activating_unit_of_work(
     api: httpx.Client, container: Container
 ) -> None:

@@ -144,8 +144,12 @@ def contract(
     return ok(api.post("/api/v1/contracts", json=body), 201)
 
 
-def active_contract(api: httpx.Client, contract_id: str = "c-1") -> dict[str, Any]:
-    contract(api, contract_id, lineItems=[PLATFORM, SEATS, API_CALLS])
+def active_contract(
+    api: httpx.Client, contract_id: str = "c-1", metered: bool = True
+) -> dict[str, Any]:
+    """An active contract; `metered`: with the API calls usage line (one contract of a
+    customer at a time may bill a metered feature)."""
+    contract(api, contract_id, lineItems=[PLATFORM, SEATS, *([API_CALLS] if metered else [])])
     return ok(api.post(f"/api/v1/contracts/{contract_id}/billing/publish"))
 
 
@@ -310,7 +314,7 @@ def test_an_upsell_is_fulfilled_by_the_amendment_made_for_it(
         "/api/v1/contracts/c-1/billing/edit-active", json={**change, "orderId": "o-nope"}
     )
     assert problems(unknown) == [("orderId", "not_found")]
-    active_contract(api, "c-other")
+    active_contract(api, "c-other", metered=False)
     new_order(api, id="o-other", type="UPSELL", contractId="c-other", lines=more_seats)
     elsewhere = api.post(
         "/api/v1/contracts/c-1/billing/edit-active", json={**change, "orderId": "o-other"}

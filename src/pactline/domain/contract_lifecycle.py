@@ -7,7 +7,7 @@ concurrency compares it, so two edits based on the same read cannot both win.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,6 +27,7 @@ from pactline.domain.contracts import (
 )
 from pactline.domain.errors import FieldProblem, InvalidArgument, StateConflict
 from pactline.domain.legal_entities import LegalEntity
+from pactline.domain.periods import contract_span
 
 ENTITY = "Contract"
 TERMS = "terms"  # where the terms sit in a request; problems of them are named under it
@@ -71,13 +72,17 @@ def require_storable(terms: ContractTerms) -> None:
 
 
 def activation_problems(
-    contract: Contract, legal_entity: LegalEntity | None, metered: Collection[str]
+    contract: Contract,
+    legal_entity: LegalEntity | None,
+    metered: Collection[str],
+    others: Sequence[Contract] = (),
 ) -> list[FieldProblem]:
     """Every reason the contract cannot go live: each rule of the rating engine on its terms
     (at least one line item among them), usage lines the usage store can bill (`metered`:
-    the environment's metered feature ids), and a legal entity that can be paid."""
+    the environment's metered feature ids) and no other contract of the customer bills
+    (`others`), and a legal entity that can be paid."""
     problems = [_under_terms(p) for p in validate_terms(contract.terms)]
-    problems.extend(usage_mapping_problems(contract.terms, metered))
+    problems.extend(usage_mapping_problems(contract.terms, metered, others))
     if contract.legal_entity_id is None:
         message = "a contract needs the legal entity that bills it"
         problems.append(FieldProblem("legalEntityId", message, "required"))
@@ -93,9 +98,14 @@ def activation_problems(
     return problems
 
 
-def usage_mapping_problems(terms: ContractTerms, metered: Collection[str]) -> list[FieldProblem]:
+def usage_mapping_problems(
+    terms: ContractTerms, metered: Collection[str], others: Sequence[Contract] = ()
+) -> list[FieldProblem]:
     """Usage lines bill the usage store's quantity of their feature: the feature must be a
-    metered one, and two lines billing one feature on the same days would bill it twice."""
+    metered one, and two lines billing one feature at the same time would bill it twice,
+    whether both are lines of these terms or one is a line of another contract of the
+    customer (`others`)."""
+    elsewhere = _billed_elsewhere(terms, others)
     problems: list[FieldProblem] = []
     seen: list[tuple[LineItem, date, date | None]] = []
     for index, line in enumerate(terms.line_items):
@@ -119,14 +129,77 @@ def usage_mapping_problems(terms: ContractTerms, metered: Collection[str]) -> li
                 problems.append(FieldProblem(path, message, "feature_billed_twice"))
                 break
         seen.append((line, start_on, end_on))
+        problems.extend(elsewhere.get(index, ()))
     return problems
 
 
+def _billed_elsewhere(
+    terms: ContractTerms, others: Sequence[Contract]
+) -> dict[int, list[FieldProblem]]:
+    """By line index, a problem for each usage line whose feature a line of another contract
+    bills at some of the same instants (contracts may keep different timezones)."""
+    billed = [
+        (other, line, span)
+        for other in others
+        if other.id != terms.id
+        for line, span in usage_spans(other)
+    ]
+    problems: dict[int, list[FieldProblem]] = {}
+    for index, line in enumerate(terms.line_items):
+        if not billed or line.charge_type is not ChargeType.USAGE or not line.metered_feature_id:
+            continue
+        try:
+            start_at, end_at = _line_span(terms, line)
+        except InvalidArgument:  # dates or timezone the terms' own rules report
+            continue
+        for other, other_line, (other_start, other_end) in billed:
+            overlap = (end_at is None or other_start < end_at) and (
+                other_end is None or start_at < other_end
+            )
+            if other_line.metered_feature_id == line.metered_feature_id and overlap:
+                until = "on" if other_end is None else f"until {other_end.isoformat()}"
+                message = (
+                    f"contract '{other.id}' (line '{other_line.id}') already bills "
+                    f"'{line.metered_feature_id}' from {other_start.isoformat()} {until}: "
+                    "its usage would be billed twice"
+                )
+                path = f"{TERMS}.lineItems[{index}].meteredFeatureId"
+                problems[index] = [FieldProblem(path, message, "feature_billed_twice")]
+                break
+    return problems
+
+
+def usage_spans(contract: Contract) -> list[tuple[LineItem, tuple[datetime, datetime | None]]]:
+    """The instants each usage line of a contract that went live bills usage over: the line's
+    days, cut short where the contract ended early (canceled). None for a draft."""
+    if contract.activated_at is None:
+        return []
+    spans = []
+    for line in contract.terms.line_items:
+        if line.charge_type is not ChargeType.USAGE or line.metered_feature_id is None:
+            continue
+        start_at, end_at = _line_span(contract.terms, line)
+        if contract.ended_at is not None and (end_at is None or contract.ended_at < end_at):
+            end_at = contract.ended_at
+        if end_at is None or start_at < end_at:
+            spans.append((line, (start_at, end_at)))
+    return spans
+
+
+def _line_span(terms: ContractTerms, line: LineItem) -> tuple[datetime, datetime | None]:
+    return contract_span(terms.line_start(line), terms.line_end(line), terms.timezone)
+
+
 def activated(
-    contract: Contract, legal_entity: LegalEntity | None, metered: Collection[str], at: datetime
+    contract: Contract,
+    legal_entity: LegalEntity | None,
+    metered: Collection[str],
+    at: datetime,
+    others: Sequence[Contract] = (),
 ) -> Contract:
+    """Live, unless a problem stands (`others`: the customer's other contracts)."""
     require_status(contract, {ContractStatus.DRAFT}, "activation")
-    problems = activation_problems(contract, legal_entity, metered)
+    problems = activation_problems(contract, legal_entity, metered, others)
     if problems:
         raise InvalidArgument(
             problems, f"contract '{contract.id}' cannot be activated: {_listing(problems)}"
@@ -143,14 +216,16 @@ def amended(
     effective_on: date,
     metered: Collection[str],
     at: datetime,
+    others: Sequence[Contract] = (),
 ) -> Contract:
     """An active contract with new terms, effective on `effective_on` (recorded, not enforced:
-    a backdated change to approved periods is settled as a correction, BILLING-SEMANTICS §9)."""
+    a backdated change to approved periods is settled as a correction, BILLING-SEMANTICS §9).
+    `others`: the customer's other contracts, whose usage lines the new terms must not bill."""
     require_status(contract, {ContractStatus.ACTIVE}, "an amendment")
     terms = with_terms(contract, terms)
     before = contract.terms
     problems = [_under_terms(p) for p in validate_terms(terms)]
-    problems.extend(usage_mapping_problems(terms, metered))
+    problems.extend(usage_mapping_problems(terms, metered, others))
     if terms.currency != before.currency:
         message = "cannot change once the contract is active (invoices exist in it)"
         problems.append(FieldProblem(f"{TERMS}.currency", message, "immutable"))

@@ -388,12 +388,13 @@ class ContractService:
         unit of work, so a failure there activates nothing."""
         now = self._clock.now()
         with self._uow() as uow:
-            current = _load(uow, caller, contract_id, for_update=True)
+            current = _load_for_billing(uow, caller, contract_id)
             _check_version(current, expected_version)
             entity = None
             if current.legal_entity_id is not None:
                 entity = uow.legal_entities.get(caller.environment_id, current.legal_entity_id)
-            updated = activated(current, entity, _metered(uow, current), now)
+            others = _customer_contracts(uow, current, now)
+            updated = activated(current, entity, _metered(uow, current), now, others)
             self._save(uow, current, updated, [])
             record_event(uow, caller.environment_id, "contract.activated", _event(updated), now)
             if self._on_activated is not None:
@@ -416,7 +417,7 @@ class ContractService:
         (a retried amendment)."""
         now = self._clock.now()
         with self._uow() as uow:
-            current = _load(uow, caller, contract_id, for_update=True)
+            current = _load_for_billing(uow, caller, contract_id)
             _check_version(current, expected_version)
             require_status(current, {ContractStatus.ACTIVE}, "an amendment")
             if order_id is not None:
@@ -426,7 +427,9 @@ class ContractService:
             if not changes:
                 return _view(uow, current, now), None
             day = effective_on or default_effective(current.terms, now)
-            updated = amended(current, terms, day, _metered(uow, current, terms), now)
+            metered = _metered(uow, current, terms)
+            others = _customer_contracts(uow, current, now)
+            updated = amended(current, terms, day, metered, now, others)
             self._save(uow, current, updated, [])
             amendment = Amendment(
                 id=new_id("amd", now),
@@ -593,8 +596,9 @@ class ContractService:
                 entity = None
                 if following.legal_entity_id is not None:
                     entity = uow.legal_entities.get(environment_id, following.legal_entity_id)
+                others = _customer_contracts(uow, following, now)
                 try:
-                    live = activated(following, entity, _metered(uow, following), now)
+                    live = activated(following, entity, _metered(uow, following), now, others)
                 except InvalidArgument as error:
                     # The next term waits as a draft for someone to fix what blocks it.
                     record_event(
@@ -691,6 +695,28 @@ def _load(
     if found is None:
         raise EntityNotFound(ENTITY, contract_id)
     return found
+
+
+def _load_for_billing(uow: UnitOfWork, caller: Principal, contract_id: str) -> Contract:
+    """The contract, locked, after its customer: a change to what a contract bills checks the
+    customer's other contracts, so two such changes for one customer take turns (the
+    customer first, as provisioning locks it)."""
+    found = _load(uow, caller, contract_id)
+    uow.customers.get(caller.environment_id, found.customer_id, for_update=True)
+    return _load(uow, caller, contract_id, for_update=True)
+
+
+def _customer_contracts(uow: UnitOfWork, contract: Contract, at: datetime) -> list[Contract]:
+    """The customer's other contracts (whose usage lines this one must not bill again)."""
+    query = ContractQuery(at=at, customer_id=contract.customer_id)
+    found: list[Contract] = []
+    page = PageRequest(limit=MAX_LIMIT)
+    while True:
+        batch = uow.contracts.list(contract.environment_id, query, page)
+        found += [other for other in batch.items if other.id != contract.id]
+        if batch.next is None:
+            return found
+        page = PageRequest(limit=MAX_LIMIT, after=batch.next)
 
 
 def _view(uow: UnitOfWork, contract: Contract, at: datetime) -> ContractView:

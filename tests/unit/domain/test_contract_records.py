@@ -244,6 +244,102 @@ def test_usage_lines_must_bill_a_metered_feature_once() -> None:
     assert activation_problems(split, PAID, METERED) == []
 
 
+def other_contract(contract_id: str, terms: ContractTerms, **changes: object) -> Contract:
+    """Another contract of the same customer, activated at T0 unless `changes` say otherwise."""
+    live = replace(DRAFT, id=contract_id, terms=replace(terms, id=contract_id))
+    return replace(live, **{"status": ContractStatus.ACTIVE, "activated_at": T0, **changes})
+
+
+def test_a_feature_another_contract_of_the_customer_bills_is_refused_where_spans_meet() -> None:
+    # Both contracts would read the customer's whole usage of 'calls': each would bill all of it.
+    mine = replace(DRAFT, terms=replace(TERMS, line_items=(PLATFORM, CALLS)))
+    billing = other_contract("c-0", replace(TERMS, line_items=(CALLS,)))
+    with pytest.raises(InvalidArgument) as raised:
+        activated(mine, PAID, METERED, T0, [billing])
+    [problem] = raised.value.problems
+    assert (problem.field, problem.code) == (
+        "terms.lineItems[1].meteredFeatureId",
+        "feature_billed_twice",
+    )
+    assert problem.message == (
+        "contract 'c-0' (line 'calls') already bills 'calls' from 2026-01-01T00:00:00+00:00 "
+        "until 2027-01-01T00:00:00+00:00: its usage would be billed twice"
+    )
+    # The same contract read back from the store is not "another" contract.
+    assert activation_problems(mine, PAID, METERED, [replace(billing, id="c-1")]) == []
+
+
+def test_contracts_may_bill_a_feature_one_after_the_other() -> None:
+    mine = replace(DRAFT, terms=replace(TERMS, line_items=(CALLS,)))
+    last_year = replace(TERMS, start_on=date(2025, 1, 1), end_on=date(2025, 12, 31))
+    last_year = replace(
+        last_year,
+        line_items=(replace(CALLS, price_versions=(PriceVersion(date(2025, 1, 1), PerUnit(1)),)),),
+    )
+    assert activation_problems(mine, PAID, METERED, [other_contract("c-0", last_year)]) == []
+    # A contract canceled on 2026-03-10 stops billing then; one running on is refused.
+    canceled_early = other_contract(
+        "c-0",
+        replace(TERMS, line_items=(CALLS,)),
+        status=ContractStatus.CANCELED,
+        ended_at=datetime(2026, 3, 10, tzinfo=UTC),
+    )
+    from_april = replace(
+        CALLS,
+        start_on=date(2026, 4, 1),
+        price_versions=(replace(CALLS.price_versions[0], start_on=date(2026, 4, 1)),),
+    )
+    after = replace(DRAFT, terms=replace(TERMS, line_items=(from_april,)))
+    assert activation_problems(after, PAID, METERED, [canceled_early]) == []
+    assert codes(activation_problems(mine, PAID, METERED, [canceled_early])) == [
+        ("terms.lineItems[0].meteredFeatureId", "feature_billed_twice")
+    ]
+    # A draft bills nothing yet (its own activation is checked), nor does another feature.
+    draft = replace(other_contract("c-0", replace(TERMS, line_items=(CALLS,))), activated_at=None)
+    seats_only = other_contract("c-2", replace(TERMS, line_items=(SEATS,)))
+    assert activation_problems(mine, PAID, METERED, [draft, seats_only]) == []
+
+
+def test_spans_of_contracts_in_different_timezones_compare_as_instants() -> None:
+    # Los Angeles' 2026 ends at 2027-01-01T08:00Z. A UTC contract from 1 January 2027 starts
+    # eight hours before that: by dates the two do not meet, by instants those hours would be
+    # billed twice.
+    la = other_contract("c-0", replace(TERMS, timezone="America/Los_Angeles", line_items=(CALLS,)))
+
+    def from_day(day: date) -> Contract:
+        line = replace(
+            CALLS, start_on=day, price_versions=(replace(CALLS.price_versions[0], start_on=day),)
+        )
+        return replace(DRAFT, terms=replace(TERMS, end_on=date(2027, 6, 30), line_items=(line,)))
+
+    assert codes(activation_problems(from_day(date(2027, 1, 1)), PAID, METERED, [la])) == [
+        ("terms.lineItems[0].meteredFeatureId", "feature_billed_twice")
+    ]
+    assert activation_problems(from_day(date(2027, 1, 2)), PAID, METERED, [la]) == []
+
+
+def test_an_amendment_may_not_extend_a_usage_line_into_another_contracts_span() -> None:
+    active = activated(replace(DRAFT, terms=replace(TERMS, line_items=(CALLS,))), PAID, METERED, T0)
+    next_year = replace(TERMS, start_on=date(2027, 1, 1), end_on=date(2027, 12, 31))
+    jan27 = date(2027, 1, 1)
+    next_year = replace(
+        next_year,
+        line_items=(
+            replace(CALLS, price_versions=(replace(CALLS.price_versions[0], start_on=jan27),)),
+        ),
+    )
+    renewed = other_contract("c-9", next_year)
+    longer = replace(active.terms, end_on=date(2027, 3, 31))
+    with pytest.raises(InvalidArgument) as raised:
+        amended(active, longer, date(2026, 2, 1), METERED, T0, [renewed])
+    assert codes(list(raised.value.problems)) == [
+        ("terms.lineItems[0].meteredFeatureId", "feature_billed_twice")
+    ]
+    assert amended(active, active.terms, date(2026, 2, 1), METERED, T0, [renewed]).terms == (
+        active.terms
+    )
+
+
 def test_only_a_draft_activates() -> None:
     active = activated(DRAFT, PAID, METERED, T0)
     with pytest.raises(StateConflict) as raised:
