@@ -242,7 +242,13 @@ def test_billing_terms_and_settings_change_the_draft(api: httpx.Client) -> None:
     terms = ok(
         api.patch(
             "/api/v1/contracts/c-1/billing/terms",
-            json={"netTermsDays": 14, "taxRate": "19", "startDate": "2026-03-01", "version": 2},
+            json={
+                "netTermsDays": 14,
+                "taxRate": "19",
+                "startDate": "2026-03-01",
+                "fluctuatingUsage": "TIME_WEIGHTED_AVERAGE",
+                "version": 2,
+            },
         )
     )
     assert (terms["terms"]["netTermsDays"], terms["terms"]["taxRate"], terms["startDate"]) == (
@@ -250,6 +256,7 @@ def test_billing_terms_and_settings_change_the_draft(api: httpx.Client) -> None:
         "19",
         "2026-03-01",
     )
+    assert terms["terms"]["fluctuatingUsage"] == "TIME_WEIGHTED_AVERAGE"
     assert lines(terms)[1]["quantities"][0]["effectiveDate"] == "2026-03-01"
 
     settings = ok(
@@ -275,6 +282,9 @@ def test_billing_terms_and_settings_change_the_draft(api: httpx.Client) -> None:
     assert problems(api.patch("/api/v1/contracts/c-1/billing/terms", json={"currency": "XYZ"})) == [
         ("currency", "unknown_currency")
     ]
+    assert problems(
+        api.patch("/api/v1/contracts/c-1/billing/terms", json={"fluctuatingUsage": "MEDIAN"})
+    ) == [("fluctuatingUsage", "literal_error")]
     assert problems(
         api.patch("/api/v1/contracts/c-1/billing/settings", json={"renewalTermMonths": 0})
     ) == [("renewalTermMonths", "out_of_range")]

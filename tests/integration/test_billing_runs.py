@@ -23,12 +23,14 @@ from pactline.domain.billable_contracts import BillableContract
 from pactline.domain.catalog import FeatureType, MeterType
 from pactline.domain.corrections import Correction, NegativeCorrection, PositiveCorrection
 from pactline.domain.credit_balances import CreditEntry, CreditEntryKind
+from pactline.domain.fluctuating_usage import FluctuatingUsage
 from pactline.domain.invoice_lifecycle import (
     InvoiceStatus,
     LineChange,
     LineSource,
     StoredInvoice,
 )
+from pactline.domain.metering import UpdateBehavior
 from pactline.domain.money import Money
 from pactline.domain.pagination import PageRequest
 from pactline.domain.tenancy import KeyKind, Principal
@@ -559,3 +561,46 @@ def test_concurrent_approvals_number_invoices_without_gaps(
         ).items
     )
     assert numbers == [f"INV-{n:06d}" for n in range(1, 23)]
+
+
+@pytest.mark.parametrize(
+    ("measure", "quantity", "amount"),
+    [
+        (FluctuatingUsage.PEAK, "15", "675.00"),
+        (FluctuatingUsage.LAST, "12", "540.00"),
+        # (8 × 15 days + 15 × 4.25 days + 12 × 11.75 days) / 31 days = 10.4758064…, rounded to
+        # six places; 10.475806 × 45.00 = 471.41127 → 471.41.
+        (FluctuatingUsage.TIME_WEIGHTED_AVERAGE, "10.475806", "471.41"),
+    ],
+)
+def test_a_fluctuating_feature_bills_as_the_contract_measures_its_levels(
+    container: Container, caller: Principal, measure: FluctuatingUsage, quantity: str, amount: str
+) -> None:
+    container.catalog.create_feature(
+        caller,
+        NewFeature(
+            id="seats",
+            display_name="Seats",
+            feature_type=FeatureType.NUMBER,
+            meter_type=MeterType.FLUCTUATING,
+        ),
+    )
+    levels = [  # 8 seats since December, 15 from 16 January, 12 from 20 January 06:00
+        (datetime(2025, 12, 20, tzinfo=UTC), UpdateBehavior.SET, 8),
+        (datetime(2026, 1, 16, tzinfo=UTC), UpdateBehavior.SET, 15),
+        (datetime(2026, 1, 20, 6, tzinfo=UTC), UpdateBehavior.DELTA, -3),
+        (datetime(2026, 2, 3, tzinfo=UTC), UpdateBehavior.SET, 40),  # February's
+    ]
+    container.usage.report_usage(
+        caller,
+        [UsageReport("acme", "seats", Decimal(v), b, occurred_at=t) for t, b, v in levels],
+    )
+    seats = replace(calls("seats", "45.00", "seats"), name="Seats")
+    contract = billable(fee(), seats)
+    contract = replace(contract, terms=replace(contract.terms, fluctuating_usage=measure))
+
+    run(container, caller, RUN_FEB, contract)
+
+    [february] = [i for i in invoices(container, caller) if i.issue_on == FEB1]
+    [line] = [s.line for s in february.lines if s.line.line_item_id == "seats"]
+    assert (str(line.quantity), str(line.amount.amount)) == (quantity, amount)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from pactline.domain.calendar import Anchor, BillingCycle
 from pactline.domain.currency import Currency
+from pactline.domain.fluctuating_usage import FluctuatingUsage
 from pactline.domain.money import RoundingPolicy
 from pactline.domain.periods import ChargeTiming
 from pactline.domain.rating.models import PricingModel
@@ -143,6 +144,7 @@ class ContractTerms:
     rounding: RoundingPolicy = RoundingPolicy.HALF_UP
     proration: Proration = Proration.ACTUAL_DAYS
     usage_tier_reset: UsageTierReset = UsageTierReset.PER_SEGMENT
+    fluctuating_usage: FluctuatingUsage = FluctuatingUsage.PEAK  # usage lines of levels (§10)
 
     def line_start(self, line: LineItem) -> date:
         return line.start_on or self.start_on

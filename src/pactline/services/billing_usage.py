@@ -32,28 +32,31 @@ _ZERO = Decimal(0)
 class _RecordingUsage:
     """Answers 0 for every window and remembers the windows of metered lines."""
 
-    def __init__(self, customer_id: str) -> None:
-        self._customer_id = customer_id
+    def __init__(self, contract: BillableContract) -> None:
+        self._customer_id = contract.customer_id
+        self._measure = contract.terms.fluctuating_usage
         self.asks: list[UsageAsk] = []
 
     def quantity(self, line: LineItem, start_at: datetime, end_at: datetime) -> Decimal:
         if line.metered_feature_id is not None:
-            self.asks.append((self._customer_id, line.metered_feature_id, start_at, end_at))
+            feature = line.metered_feature_id
+            self.asks.append((self._customer_id, feature, start_at, end_at, self._measure))
         return _ZERO
 
 
 class _StoredUsage:
     """Answers from the quantities read; a window not read is written down as missed."""
 
-    def __init__(self, customer_id: str, quantities: Mapping[UsageAsk, Decimal]) -> None:
-        self._customer_id = customer_id
+    def __init__(self, contract: BillableContract, quantities: Mapping[UsageAsk, Decimal]) -> None:
+        self._customer_id = contract.customer_id
+        self._measure = contract.terms.fluctuating_usage
         self._quantities = quantities
         self.missed: set[UsageAsk] = set()
 
     def quantity(self, line: LineItem, start_at: datetime, end_at: datetime) -> Decimal:
         if line.metered_feature_id is None:
             return _ZERO
-        ask = (self._customer_id, line.metered_feature_id, start_at, end_at)
+        ask = (self._customer_id, line.metered_feature_id, start_at, end_at, self._measure)
         if ask not in self._quantities:
             self.missed.add(ask)
             return _ZERO
@@ -95,10 +98,11 @@ def rate_with_usage(
     pending: list[BillableContract] = []
     asks: set[UsageAsk] = set()
     for contract in contracts:
-        recording = _RecordingUsage(contract.customer_id)
+        recording = _RecordingUsage(contract)
         try:
             if windows is not None:
-                named = [(contract.customer_id, *window) for window in windows(contract)]
+                measure = contract.terms.fluctuating_usage
+                named = [(contract.customer_id, *w, measure) for w in windows(contract)]
                 pending.append(contract)
                 asks.update(named)
                 continue
@@ -126,7 +130,7 @@ def rate_with_usage(
         missed: list[BillableContract] = []
         asks = set()
         for contract in pending:
-            usage = _StoredUsage(contract.customer_id, quantities)
+            usage = _StoredUsage(contract, quantities)
             try:
                 result = rate(contract, usage)
             except DomainError as error:

@@ -29,6 +29,7 @@ from pactline.domain.currency import Currency
 from pactline.domain.customers import Customer, GrantStatus, PromotionalEntitlement
 from pactline.domain.entitlement_changes import EntitlementChange, FedChange
 from pactline.domain.events import DomainEvent
+from pactline.domain.fluctuating_usage import FluctuatingUsage
 from pactline.domain.idempotency import IdempotencyRecord, StoredResponse
 from pactline.domain.invoice_lifecycle import DocumentKind, InvoiceStatus, StoredInvoice
 from pactline.domain.legal_entities import LegalEntity
@@ -624,7 +625,9 @@ class BillableContractSource(Protocol):
         ...
 
 
-UsageAsk = tuple[str, str, datetime, datetime]  # customer, feature, start, end (exclusive)
+# Customer, feature, window start and end (exclusive), and how a FLUCTUATING feature's levels
+# make the window's quantity.
+UsageAsk = tuple[str, str, datetime, datetime, FluctuatingUsage]
 
 
 class BillingUsageRepository(Protocol):
@@ -632,7 +635,7 @@ class BillingUsageRepository(Protocol):
         self, environment_id: str, features: Mapping[str, Feature], asks: Collection[UsageAsk]
     ) -> dict[UsageAsk, Decimal]:
         """Each window's usage of the feature, in a few batched reads: the meter's value for
-        INCREMENTAL features, the peak level for FLUCTUATING ones."""
+        INCREMENTAL features, the levels measured as the ask says for FLUCTUATING ones."""
         ...
 
 

@@ -29,6 +29,7 @@ from pactline.domain.contracts import (
     UsageTierReset,
 )
 from pactline.domain.currency import currency
+from pactline.domain.fluctuating_usage import FluctuatingUsage
 from pactline.domain.money import RoundingPolicy
 from pactline.domain.periods import ChargeTiming
 from pactline.domain.rating.models import (
@@ -61,6 +62,7 @@ def terms_to_json(terms: ContractTerms) -> Json:
         "rounding": terms.rounding.name,
         "proration": terms.proration.name,
         "usage_tier_reset": terms.usage_tier_reset.name,
+        "fluctuating_usage": terms.fluctuating_usage.name,
         "line_items": [_line_out(line) for line in terms.line_items],
     }
 
@@ -85,6 +87,8 @@ def terms_from_json(doc: Json, contract_id: str, name: str, customer_id: str) ->
         rounding=RoundingPolicy[doc["rounding"]],
         proration=Proration[doc["proration"]],
         usage_tier_reset=UsageTierReset[doc["usage_tier_reset"]],
+        # Terms stored before the setting existed billed the peak.
+        fluctuating_usage=FluctuatingUsage[doc.get("fluctuating_usage", "PEAK")],
     )
 
 

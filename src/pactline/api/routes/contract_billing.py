@@ -181,7 +181,8 @@ def update_billing_terms(
     if_match: IfMatch = None,
 ) -> Envelope[ContractOut]:
     """Contract-level fields of the draft format: currency, timezone, startDate, endDate,
-    netTermsDays, taxRate, rounding, proration, usageTierReset, discounts, commitment."""
+    netTermsDays, taxRate, rounding, proration, usageTierReset, fluctuatingUsage, discounts,
+    commitment."""
     sent_version = body.get("version")
     version = optional_version(if_match, sent_version if isinstance(sent_version, int) else None)
     view = app.contracts.edit_terms(caller, contract_id, patched_terms(body), version)

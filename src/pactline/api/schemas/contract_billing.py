@@ -321,6 +321,7 @@ _TERM_FIELDS = (
     "rounding",
     "proration",
     "usageTierReset",
+    "fluctuatingUsage",
     "discounts",
     "commitment",
 )

@@ -286,6 +286,11 @@ class ContractDraft(DraftModel):
     rounding: Literal["HALF_UP", "HALF_EVEN"] = "HALF_UP"
     proration: Literal["ACTUAL_DAYS", "THIRTY_360"] = "ACTUAL_DAYS"
     usage_tier_reset: Literal["PER_SEGMENT", "PERIOD_END_VERSION"] = "PER_SEGMENT"
+    fluctuating_usage: Literal["PEAK", "LAST", "TIME_WEIGHTED_AVERAGE"] = _doc(
+        "What usage lines of a FLUCTUATING feature (seats) bill for a period: the highest level, "
+        "the level at its close, or the time-weighted average (rounded to 6 places)",
+        "PEAK",
+    )
     discounts: list[DiscountIn] = _doc("After line discounts, on each invoice", [])
     commitment: CommitmentIn | None = _doc("Spend across all line items (type AMOUNT)", None)
     line_items: list[LineItemIn]

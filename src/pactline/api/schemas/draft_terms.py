@@ -41,6 +41,7 @@ from pactline.domain.contracts import (
 )
 from pactline.domain.currency import Currency, currency
 from pactline.domain.errors import FieldProblem, InvalidArgument
+from pactline.domain.fluctuating_usage import FluctuatingUsage
 from pactline.domain.money import RoundingPolicy
 from pactline.domain.periods import ChargeTiming, contract_span, local_midnight, resolve_timezone
 from pactline.domain.rating.models import (
@@ -274,6 +275,7 @@ def terms_from_draft(draft: ContractDraft) -> tuple[ContractTerms, tuple[UsageRe
         rounding=RoundingPolicy[draft.rounding],
         proration=Proration[draft.proration],
         usage_tier_reset=UsageTierReset[draft.usage_tier_reset],
+        fluctuating_usage=FluctuatingUsage[draft.fluctuating_usage],
     )
     usage = _usage(draft, builder)
     if builder.problems:

@@ -53,6 +53,7 @@ def draft_document(terms: ContractTerms) -> Json:
         "rounding": terms.rounding.name,
         "proration": terms.proration.name,
         "usageTierReset": terms.usage_tier_reset.name,
+        "fluctuatingUsage": terms.fluctuating_usage.name,
         "discounts": [_discount(d) for d in terms.discounts],
         "commitment": _commitment(terms.commitment),
         "lineItems": [line_document(line) for line in terms.line_items],

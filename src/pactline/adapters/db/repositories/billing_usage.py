@@ -26,6 +26,7 @@ from pactline.adapters.db.repositories.usage_rows import (
 )
 from pactline.adapters.db.schema import UsageEventMatchRow, UsageRecordRow
 from pactline.domain.catalog import Feature, MeterType
+from pactline.domain.fluctuating_usage import measured_level
 from pactline.domain.metering import (
     RUNNING_AGGREGATIONS,
     MeterRunning,
@@ -54,7 +55,7 @@ class SqlBillingUsageRepository:
     ) -> dict[UsageAsk, Decimal]:
         edges: dict[SeriesKey, set[datetime]] = {}
         metered: dict[SeriesKey, set[datetime]] = {}
-        for customer_id, feature_id, start, end in asks:
+        for customer_id, feature_id, start, end, _ in asks:
             key = (customer_id, feature_id)
             edges.setdefault(key, set()).update((start, end))
             if _runs_meter(features[feature_id]):
@@ -64,14 +65,14 @@ class SqlBillingUsageRepository:
         levels = self._levels(environment_id, features, asks)
         usage: dict[UsageAsk, Decimal] = {}
         for ask in asks:
-            customer_id, feature_id, start, end = ask
+            customer_id, feature_id, start, end, measure = ask
             key = (customer_id, feature_id)
             feature = features[feature_id]
             if feature.meter_type is MeterType.FLUCTUATING:
                 before = records.get((key, start))
-                level = running_of(before).level if before is not None else _ZERO
-                inside = [lv for at, lv in levels.get(key, []) if start <= at < end]
-                usage[ask] = max([level, *inside])
+                opening = running_of(before).level if before is not None else _ZERO
+                inside = [(at, lv) for at, lv in levels.get(key, []) if start <= at < end]
+                usage[ask] = measured_level(measure, opening, inside, start, end)
                 continue
             end_row, start_row = records.get((key, end)), records.get((key, start))
             value = window_usage(
@@ -123,7 +124,7 @@ class SqlBillingUsageRepository:
     ) -> dict[SeriesKey, list[tuple[datetime, Decimal]]]:
         """Every level a fluctuating series reached inside the asked range, by instant."""
         ranges: dict[SeriesKey, tuple[datetime, datetime]] = {}
-        for customer_id, feature_id, start, end in asks:
+        for customer_id, feature_id, start, end, _ in asks:
             if features[feature_id].meter_type is not MeterType.FLUCTUATING:
                 continue
             key = (customer_id, feature_id)
