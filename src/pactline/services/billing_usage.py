@@ -33,14 +33,12 @@ class _RecordingUsage:
     """Answers 0 for every window and remembers the windows of metered lines."""
 
     def __init__(self, contract: BillableContract) -> None:
-        self._customer_id = contract.customer_id
-        self._measure = contract.terms.fluctuating_usage
+        self._contract = contract
         self.asks: list[UsageAsk] = []
 
     def quantity(self, line: LineItem, start_at: datetime, end_at: datetime) -> Decimal:
         if line.metered_feature_id is not None:
-            feature = line.metered_feature_id
-            self.asks.append((self._customer_id, feature, start_at, end_at, self._measure))
+            self.asks.append(_ask(self._contract, line.metered_feature_id, start_at, end_at))
         return _ZERO
 
 
@@ -48,19 +46,24 @@ class _StoredUsage:
     """Answers from the quantities read; a window not read is written down as missed."""
 
     def __init__(self, contract: BillableContract, quantities: Mapping[UsageAsk, Decimal]) -> None:
-        self._customer_id = contract.customer_id
-        self._measure = contract.terms.fluctuating_usage
+        self._contract = contract
         self._quantities = quantities
         self.missed: set[UsageAsk] = set()
 
     def quantity(self, line: LineItem, start_at: datetime, end_at: datetime) -> Decimal:
         if line.metered_feature_id is None:
             return _ZERO
-        ask = (self._customer_id, line.metered_feature_id, start_at, end_at, self._measure)
+        ask = _ask(self._contract, line.metered_feature_id, start_at, end_at)
         if ask not in self._quantities:
             self.missed.add(ask)
             return _ZERO
         return self._quantities[ask]
+
+
+def _ask(contract: BillableContract, feature_id: str, start: datetime, end: datetime) -> UsageAsk:
+    """The contract customer's usage of the feature over `[start, end)`, as its terms measure
+    a fluctuating feature's levels."""
+    return (contract.customer_id, feature_id, start, end, contract.terms.fluctuating_usage)
 
 
 @dataclass
@@ -101,8 +104,7 @@ def rate_with_usage(
         recording = _RecordingUsage(contract)
         try:
             if windows is not None:
-                measure = contract.terms.fluctuating_usage
-                named = [(contract.customer_id, *w, measure) for w in windows(contract)]
+                named = [_ask(contract, *window) for window in windows(contract)]
                 pending.append(contract)
                 asks.update(named)
                 continue

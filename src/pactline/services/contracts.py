@@ -162,15 +162,11 @@ class ContractService:
 
     def for_customer(self, caller: Principal, customer_id: str) -> list[ContractView]:
         """Every contract of the customer, oldest first."""
-        query = ContractQuery(at=self._clock.now(), customer_id=customer_id)
-        found: list[ContractView] = []
-        page = PageRequest(limit=MAX_LIMIT)
-        while True:
-            batch = self.list_contracts(caller, query, page)
-            found += batch.items
-            if batch.next is None:
-                return found
-            page = PageRequest(limit=MAX_LIMIT, after=batch.next)
+        now = self._clock.now()
+        with self._uow() as uow:
+            found = _of_customer(uow, caller.environment_id, customer_id, now)
+            lookup = names(uow, caller.environment_id)
+            return [ContractView(c, now, tuple(members(uow, c, lookup))) for c in found]
 
     def amendments(self, caller: Principal, contract_id: str, page: PageRequest) -> Page[Amendment]:
         with self._uow() as uow:
@@ -708,12 +704,20 @@ def _load_for_billing(uow: UnitOfWork, caller: Principal, contract_id: str) -> C
 
 def _customer_contracts(uow: UnitOfWork, contract: Contract, at: datetime) -> list[Contract]:
     """The customer's other contracts (whose usage lines this one must not bill again)."""
-    query = ContractQuery(at=at, customer_id=contract.customer_id)
+    found = _of_customer(uow, contract.environment_id, contract.customer_id, at)
+    return [other for other in found if other.id != contract.id]
+
+
+def _of_customer(
+    uow: UnitOfWork, environment_id: str, customer_id: str, at: datetime
+) -> list[Contract]:
+    """Every contract of the customer, oldest first, read page by page."""
+    query = ContractQuery(at=at, customer_id=customer_id)
     found: list[Contract] = []
     page = PageRequest(limit=MAX_LIMIT)
     while True:
-        batch = uow.contracts.list(contract.environment_id, query, page)
-        found += [other for other in batch.items if other.id != contract.id]
+        batch = uow.contracts.list(environment_id, query, page)
+        found += batch.items
         if batch.next is None:
             return found
         page = PageRequest(limit=MAX_LIMIT, after=batch.next)
