@@ -372,9 +372,15 @@ def main() -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         database_url = f"sqlite:///{path}"
     clock = SettableClock(datetime(2025, 12, 15, tzinfo=UTC))
-    container = build_container(
-        Settings(database_url=database_url, embedded_worker=False, _env_file=None), clock
+    # Usage arrives round-robin over every customer: an entitlement cache smaller than the
+    # customer count would miss on every record (seeding only; the timed runs do not use it).
+    settings = Settings(
+        database_url=database_url,
+        embedded_worker=False,
+        entitlement_cache_max_customers=max(20_000, args.contracts),
+        _env_file=None,
     )
+    container = build_container(settings, clock)
     try:
         load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
         print(
