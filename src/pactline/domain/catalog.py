@@ -197,11 +197,11 @@ def _meter_problems(meter: Meter) -> list[FieldProblem]:
                 FieldProblem(f"meter.filters[{f}].conditions", "must not be empty", "required")
             )
         for c, condition in enumerate(meter_filter.conditions):
-            problems += _condition_problems(condition, f"meter.filters[{f}].conditions[{c}]")
+            problems += condition_problems(condition, f"meter.filters[{f}].conditions[{c}]")
     return problems
 
 
-def _condition_problems(condition: Condition, path: str) -> list[FieldProblem]:
+def condition_problems(condition: Condition, path: str) -> list[FieldProblem]:
     if not condition.field:
         return [FieldProblem(f"{path}.field", "must not be blank", "required")]
     if condition.operation is Operation.IN:

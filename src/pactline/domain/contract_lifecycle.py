@@ -28,6 +28,7 @@ from pactline.domain.contracts import (
 from pactline.domain.errors import FieldProblem, InvalidArgument, StateConflict
 from pactline.domain.legal_entities import LegalEntity
 from pactline.domain.periods import contract_span
+from pactline.domain.usage_filters import describe, may_overlap
 
 ENTITY = "Contract"
 TERMS = "terms"  # where the terms sit in a request; problems of them are named under it
@@ -121,10 +122,10 @@ def usage_mapping_problems(
             apart = (end_on is not None and end_on < other_start) or (
                 other_end is not None and other_end < start_on
             )
-            if other.metered_feature_id == feature and not apart:
+            if _bill_same_usage(other, line) and not apart:
                 message = (
-                    f"line '{other.id}' already bills '{feature}' on some of the same days: "
-                    "its usage would be billed twice"
+                    f"line '{other.id}' already bills {_billed(other)} on some of the same "
+                    f"days: its usage would be billed twice{_APART_HINT}"
                 )
                 problems.append(FieldProblem(path, message, "feature_billed_twice"))
                 break
@@ -156,17 +157,33 @@ def _billed_elsewhere(
             overlap = (end_at is None or other_start < end_at) and (
                 other_end is None or start_at < other_end
             )
-            if other_line.metered_feature_id == line.metered_feature_id and overlap:
+            if _bill_same_usage(other_line, line) and overlap:
                 until = "on" if other_end is None else f"until {other_end.isoformat()}"
                 message = (
                     f"contract '{other.id}' (line '{other_line.id}') already bills "
-                    f"'{line.metered_feature_id}' from {other_start.isoformat()} {until}: "
-                    "its usage would be billed twice"
+                    f"{_billed(other_line)} from {other_start.isoformat()} {until}: "
+                    f"its usage would be billed twice{_APART_HINT}"
                 )
                 path = f"{TERMS}.lineItems[{index}].meteredFeatureId"
                 problems[index] = [FieldProblem(path, message, "feature_billed_twice")]
                 break
     return problems
+
+
+_APART_HINT = " (usage filters keep lines apart when they pin a dimension to different values)"
+
+
+def _bill_same_usage(first: LineItem, second: LineItem) -> bool:
+    """Whether some usage could count for both lines (BILLING-SEMANTICS §10)."""
+    return first.metered_feature_id == second.metered_feature_id and may_overlap(
+        first.usage_filter, second.usage_filter
+    )
+
+
+def _billed(line: LineItem) -> str:
+    if not line.usage_filter:
+        return f"'{line.metered_feature_id}'"
+    return f"'{line.metered_feature_id}' where {describe(line.usage_filter)}"
 
 
 def usage_spans(contract: Contract) -> list[tuple[LineItem, tuple[datetime, datetime | None]]]:

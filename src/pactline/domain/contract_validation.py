@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from pactline.domain.calendar import CycleUnit
+from pactline.domain.catalog import condition_problems
 from pactline.domain.contracts import (
     ChargeType,
     Commitment,
@@ -209,9 +210,22 @@ class _Checks:
             feature = line.metered_feature_id
             if not isinstance(feature, str) or not feature.strip():
                 self.add(f"{path}.meteredFeatureId", "is required on a usage line", "required")
-        elif one_time and line.timing is not ChargeTiming.IN_ADVANCE:
+            self.usage_filter(line, path)
+            return
+        if line.usage_filter:
+            self.add(f"{path}.usageFilter", "only a usage line filters usage", "not_allowed")
+        if one_time and line.timing is not ChargeTiming.IN_ADVANCE:
             message = "a one-time charge is billed in advance"
             self.add(f"{path}.timing", message, "one_time_in_arrears")
+
+    def usage_filter(self, line: LineItem, path: str) -> None:
+        for index, condition in enumerate(line.usage_filter):
+            where = f"{path}.usageFilter[{index}]"
+            if condition.field == "eventName":
+                message = "a usage line filters on dimensions; the meter chooses events by name"
+                self.add(f"{where}.field", message, "not_allowed")
+                continue
+            self.problems += condition_problems(condition, where)
 
     def quantities(self, line: LineItem, span: _Span, flat_only: bool | None, path: str) -> None:
         qpath, usage = f"{path}.quantities", line.charge_type is ChargeType.USAGE

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from pactline.domain.calendar import Anchor, BillingCycle
+from pactline.domain.catalog import Condition
 from pactline.domain.currency import Currency
 from pactline.domain.fluctuating_usage import FluctuatingUsage
 from pactline.domain.money import RoundingPolicy
@@ -118,6 +119,8 @@ class LineItem:
     end_on: date | None = None  # default: the contract's end (inclusive)
     quantities: tuple[QuantityChange, ...] = ()  # fixed lines; empty for flat fees
     metered_feature_id: str | None = None  # usage lines
+    # usage lines: only the usage whose dimensions pass every condition (BILLING-SEMANTICS §10)
+    usage_filter: tuple[Condition, ...] = ()
     optional: bool = False
     activations: tuple[DateWindow, ...] = ()  # optional items bill only inside these
     discounts: tuple[Discount, ...] = ()

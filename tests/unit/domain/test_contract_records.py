@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from pactline.domain.calendar import BillingCycle, CycleUnit
+from pactline.domain.catalog import Condition, Operation
 from pactline.domain.contract_amendments import TermChange, terms_diff
 from pactline.domain.contract_items import (
     RowChange,
@@ -263,7 +264,8 @@ def test_a_feature_another_contract_of_the_customer_bills_is_refused_where_spans
     )
     assert problem.message == (
         "contract 'c-0' (line 'calls') already bills 'calls' from 2026-01-01T00:00:00+00:00 "
-        "until 2027-01-01T00:00:00+00:00: its usage would be billed twice"
+        "until 2027-01-01T00:00:00+00:00: its usage would be billed twice (usage filters keep "
+        "lines apart when they pin a dimension to different values)"
     )
     # The same contract read back from the store is not "another" contract.
     assert activation_problems(mine, PAID, METERED, [replace(billing, id="c-1")]) == []
@@ -298,6 +300,38 @@ def test_contracts_may_bill_a_feature_one_after_the_other() -> None:
     draft = replace(other_contract("c-0", replace(TERMS, line_items=(CALLS,))), activated_at=None)
     seats_only = other_contract("c-2", replace(TERMS, line_items=(SEATS,)))
     assert activation_problems(mine, PAID, METERED, [draft, seats_only]) == []
+
+
+def test_usage_filters_that_pin_a_region_apart_may_bill_one_feature_together() -> None:
+    eu = replace(CALLS, usage_filter=(Condition("region", Operation.EQUALS, "eu"),))
+    in_us = Condition("region", Operation.IN, values=("us", "ca"))
+    us = replace(CALLS, id="calls-us", usage_filter=(in_us,))
+    both = replace(DRAFT, terms=replace(TERMS, line_items=(eu, us)))
+    assert activation_problems(both, PAID, METERED) == []
+    # Across contracts too: another contract of the customer bills the US usage.
+    mine = replace(DRAFT, terms=replace(TERMS, line_items=(eu,)))
+    theirs = other_contract("c-0", replace(TERMS, line_items=(us,)))
+    assert activation_problems(mine, PAID, METERED, [theirs]) == []
+    # An unfiltered line shares every region's usage.
+    everything = replace(DRAFT, terms=replace(TERMS, line_items=(CALLS,)))
+    [problem] = activation_problems(everything, PAID, METERED, [theirs])
+    assert (problem.field, problem.code) == (
+        "terms.lineItems[0].meteredFeatureId",
+        "feature_billed_twice",
+    )
+    assert problem.message.startswith(
+        "contract 'c-0' (line 'calls-us') already bills 'calls' where region IN [us, ca] from "
+    )
+    # So does a filter on another dimension: a pro plan's calls may come from the EU.
+    pro = replace(CALLS, id="pro", usage_filter=(Condition("plan", Operation.EQUALS, "pro"),))
+    overlapping = replace(DRAFT, terms=replace(TERMS, line_items=(eu, pro)))
+    [problem] = activation_problems(overlapping, PAID, METERED)
+    assert (problem.field, problem.message) == (
+        "terms.lineItems[1].meteredFeatureId",
+        "line 'calls' already bills 'calls' where region EQUALS eu on some of the same days: its "
+        "usage would be billed twice (usage filters keep lines apart when they pin a dimension "
+        "to different values)",
+    )
 
 
 def test_spans_of_contracts_in_different_timezones_compare_as_instants() -> None:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pactline.domain.calendar import Anchor, BillingCycle, CycleUnit
+from pactline.domain.catalog import Condition, Operation
 from pactline.domain.contract_validation import require_valid_terms, validate_terms
 from pactline.domain.contracts import (
     ChargeType,
@@ -464,6 +465,43 @@ def test_something_that_is_not_a_model_is_a_problem_not_an_exception() -> None:
     ],
 )
 def test_billing_schedule_has_no_conflicts(line: LineItem, expected: list[Any]) -> None:
+    assert found(terms(line)) == expected
+
+
+UF = "lineItems[0].usageFilter"
+EU = Condition("region", Operation.EQUALS, "eu")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (replace(API, usage_filter=(EU, Condition("plan", Operation.IN, values=("pro",)))), []),
+        (replace(FLAT, usage_filter=(EU,)), [(UF, "not_allowed")]),
+        (
+            replace(API, usage_filter=(Condition("eventName", Operation.EQUALS, "call"),)),
+            [(f"{UF}[0].field", "not_allowed")],
+        ),
+        (
+            replace(API, usage_filter=(EU, Condition("plan", Operation.IN))),
+            [(f"{UF}[1].values", "required")],
+        ),
+        (
+            replace(API, usage_filter=(Condition("region", Operation.EQUALS),)),
+            [(f"{UF}[0].value", "required")],
+        ),
+        (
+            replace(API, usage_filter=(Condition("region", Operation.IS_NULL, "eu"),)),
+            [(f"{UF}[0].value", "not_allowed")],
+        ),
+        (
+            replace(API, usage_filter=(Condition("", Operation.IS_NULL),)),
+            [(f"{UF}[0].field", "required")],
+        ),
+    ],
+)
+def test_only_usage_lines_filter_usage_with_well_formed_conditions(
+    line: LineItem, expected: list[Any]
+) -> None:
     assert found(terms(line)) == expected
 
 
