@@ -60,6 +60,63 @@ def lines(data: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def test_a_stigg_item_filters_the_usage_it_bills_by_dimensions(api: httpx.Client) -> None:
+    draft(api)
+    in_eu = {"field": "region", "operation": "EQUALS", "value": "eu"}
+    eu_item = {**CALLS_ITEM, "usageFilter": [in_eu]}
+
+    data = ok(api.post("/api/v1/contracts/c-1/billing/items", json={"items": [eu_item]}))
+
+    [calls] = lines(data)
+    assert calls["usageFilter"] == [
+        {"field": "region", "operation": "EQUALS", "value": "eu", "values": None}
+    ]
+    # A second item on the same feature for the rest of the world is refused: it names no
+    # region, so it would bill the EU usage too. Pinning the US apart is accepted.
+    world = {**CALLS_ITEM, "externalId": "calls-world"}
+    ok(api.post("/api/v1/contracts/c-1/billing/items", json={"items": [world]}))
+    feature = {"id": "calls", "displayName": "Calls", "featureType": "NUMBER"}
+    ok(api.post("/api/v1/features", json={**feature, "meterType": "INCREMENTAL"}), 201)
+    body = api.post("/api/v1/contracts/c-1/billing/publish").json()
+    assert [(e["field"], e["code"]) for e in body["details"]["errors"]] == [
+        ("terms.lineItems[1].meteredFeatureId", "feature_billed_twice")
+    ]
+    in_us = {"field": "region", "operation": "IN", "values": ["us", "ca"]}
+    patched = ok(
+        api.patch("/api/v1/contracts/c-1/billing/items/calls-world", json={"usageFilter": [in_us]})
+    )
+    assert lines(patched)[1]["usageFilter"] == [{**in_us, "value": None}]
+    assert ok(api.post("/api/v1/contracts/c-1/billing/publish"))["status"] == "ACTIVE"
+
+
+def test_a_malformed_usage_filter_is_refused_with_the_condition_named(
+    api: httpx.Client,
+) -> None:
+    version = draft(api)["version"]
+    # An operation outside the meter filters' set is a shape problem: nothing is saved.
+    unknown = {"field": "region", "operation": "LIKE", "value": "e%"}
+    response = api.post(
+        "/api/v1/contracts/c-1/billing/items",
+        json={"items": [{**CALLS_ITEM, "usageFilter": [unknown]}]},
+    )
+    assert response.status_code == 400, response.text
+    assert ok(api.get("/api/v1/contracts/c-1"))["version"] == version
+    # A draft may hold half-made conditions; publishing names each one and activates nothing.
+    no_values = {**CALLS_ITEM, "usageFilter": [{"field": "region", "operation": "IN"}]}
+    by_name = {"field": "eventName", "operation": "EQUALS", "value": "call"}
+    on_seats = {**SEATS_ITEM, "usageFilter": [by_name]}
+    items = {"items": [no_values, on_seats]}
+    version = ok(api.post("/api/v1/contracts/c-1/billing/items", json=items))["version"]
+    feature = {"id": "calls", "displayName": "Calls", "featureType": "NUMBER"}
+    ok(api.post("/api/v1/features", json={**feature, "meterType": "INCREMENTAL"}), 201)
+    assert problems(api.post("/api/v1/contracts/c-1/billing/publish")) == [
+        ("terms.lineItems[0].usageFilter[0].values", "required"),
+        ("terms.lineItems[1].usageFilter", "not_allowed"),
+    ]
+    data = ok(api.get("/api/v1/contracts/c-1"))
+    assert (data["status"], data["version"]) == ("DRAFT", version)
+
+
 def test_pricing_models_are_the_five_shapes_with_their_pay_as_you_go_twins(
     api: httpx.Client,
 ) -> None:

@@ -20,7 +20,16 @@ from sqlalchemy import text
 from pactline.adapters.db import migrate
 from pactline.bootstrap import Container
 from pactline.domain.billable_contracts import BillableContract
-from pactline.domain.catalog import FeatureType, MeterType
+from pactline.domain.catalog import (
+    Aggregation,
+    Condition,
+    FeatureType,
+    Meter,
+    MeterFilter,
+    MeterType,
+    Operation,
+)
+from pactline.domain.contracts import LineItem
 from pactline.domain.corrections import Correction, NegativeCorrection, PositiveCorrection
 from pactline.domain.credit_balances import CreditEntry, CreditEntryKind
 from pactline.domain.fluctuating_usage import FluctuatingUsage
@@ -30,7 +39,7 @@ from pactline.domain.invoice_lifecycle import (
     LineSource,
     StoredInvoice,
 )
-from pactline.domain.metering import UpdateBehavior
+from pactline.domain.metering import DimensionValue, UpdateBehavior
 from pactline.domain.money import Money
 from pactline.domain.pagination import PageRequest
 from pactline.domain.tenancy import KeyKind, Principal
@@ -38,7 +47,7 @@ from pactline.services.billing_runs import RunSummary
 from pactline.services.catalog import NewFeature
 from pactline.services.customers import NewCustomer
 from pactline.services.ports import InvoiceQuery
-from pactline.services.usage import UsageReport
+from pactline.services.usage import EventReport, UsageReport
 from tests.invoicing_support import LEGAL_ENTITY, billable, calls, fee
 from tests.support import SettableClock
 
@@ -604,3 +613,83 @@ def test_a_fluctuating_feature_bills_as_the_contract_measures_its_levels(
     [february] = [i for i in invoices(container, caller) if i.issue_on == FEB1]
     [line] = [s.line for s in february.lines if s.line.line_item_id == "seats"]
     assert (str(line.quantity), str(line.amount.amount)) == (quantity, amount)
+
+
+def _filtered(line: LineItem, *conditions: Condition) -> LineItem:
+    return replace(line, usage_filter=conditions)
+
+
+def test_usage_lines_filtered_by_dimensions_bill_only_their_share(
+    container: Container, caller: Principal
+) -> None:
+    container.catalog.create_feature(
+        caller,
+        NewFeature(
+            id="requests",
+            display_name="Requests",
+            feature_type=FeatureType.NUMBER,
+            meter_type=MeterType.INCREMENTAL,
+            meter=Meter(
+                Aggregation.SUM,
+                "units",
+                (MeterFilter((Condition("eventName", Operation.EQUALS, "request"),)),),
+            ),
+        ),
+    )
+    eu, us = {"region": "eu"}, {"region": "us"}
+    reported = [  # reported usage of `calls`, with dimensions
+        (datetime(2025, 12, 28, tzinfo=UTC), UpdateBehavior.DELTA, 25, eu),  # before January
+        (datetime(2026, 1, 5, tzinfo=UTC), UpdateBehavior.DELTA, 100, eu),
+        (datetime(2026, 1, 10, tzinfo=UTC), UpdateBehavior.DELTA, 40, us),
+        (datetime(2026, 1, 12, tzinfo=UTC), UpdateBehavior.DELTA, 7, {}),  # neither line's
+        (datetime(2026, 1, 20, tzinfo=UTC), UpdateBehavior.SET, 50, us),  # restarts us at 50
+        (datetime(2026, 1, 25, tzinfo=UTC), UpdateBehavior.DELTA, 5, us),
+        (datetime(2026, 2, 2, tzinfo=UTC), UpdateBehavior.DELTA, 30, eu),  # February's
+    ]
+    container.usage.report_usage(
+        caller,
+        [
+            UsageReport("acme", "calls", Decimal(v), b, occurred_at=t, dimensions=d)
+            for t, b, v, d in reported
+        ],
+    )
+    sent: list[tuple[datetime, dict[str, DimensionValue]]] = [  # counted by SUM of units
+        (datetime(2026, 1, 3, tzinfo=UTC), {"region": "eu", "units": 5}),
+        (datetime(2026, 1, 4, tzinfo=UTC), {"region": "us", "units": 2}),
+        (datetime(2026, 1, 6, tzinfo=UTC), {"units": 9}),
+        (datetime(2026, 1, 31, 23, tzinfo=UTC), {"region": "eu", "units": 1}),
+        (datetime(2026, 2, 1, 1, tzinfo=UTC), {"region": "eu", "units": 70}),  # February's
+    ]
+    container.usage.report_events(
+        caller,
+        [
+            EventReport("acme", "request", f"req-{n}", occurred_at=t, dimensions=d)
+            for n, (t, d) in enumerate(sent)
+        ],
+    )
+    region = "region"
+    contract = billable(
+        fee(),
+        _filtered(calls("calls-eu", "0.20"), Condition(region, Operation.EQUALS, "eu")),
+        _filtered(calls("calls-us", "0.10"), Condition(region, Operation.IN, values=("us", "ca"))),
+        _filtered(
+            calls("requests-eu", "1.00", "requests"),
+            Condition("dimensions.region", Operation.EQUALS, "eu"),
+        ),
+        _filtered(calls("requests-rest", "0.50", "requests"), Condition(region, Operation.IS_NULL)),
+    )
+
+    run(container, caller, RUN_FEB, contract)
+
+    [february] = [i for i in invoices(container, caller) if i.issue_on == FEB1]
+    assert [
+        (s.line.line_item_id, str(s.line.quantity), str(s.line.total.amount))
+        for s in february.lines
+    ] == [
+        ("platform", "None", "1000.00"),  # a flat fee has no quantity
+        ("calls-eu", "100", "20.00"),  # not December's 25 nor February's 30
+        ("calls-us", "55", "5.50"),  # the SET of 50, then 5 more
+        ("requests-eu", "6", "6.00"),  # 5 + 1
+        ("requests-rest", "9", "4.50"),  # the event without a region
+    ]
+    assert str(february.total.amount) == "1036.00"

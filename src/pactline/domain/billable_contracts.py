@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from pactline.domain.contract_records import Contract, ContractStatus
-from pactline.domain.contracts import ContractTerms
+from pactline.domain.contracts import ContractTerms, LineItem
 from pactline.domain.corrections import CorrectionPolicy
 from pactline.domain.currency import Currency
 from pactline.domain.invoice_lifecycle import StoredLine
@@ -133,14 +133,10 @@ def due_invoices(contract: BillableContract, usage: UsageSource, at: datetime) -
 
 def due_usage_windows(
     contract: BillableContract, at: datetime
-) -> list[tuple[str, datetime, datetime]]:
-    """(metered feature, start, end) of every usage window `due_invoices` reads."""
+) -> list[tuple[LineItem, datetime, datetime]]:
+    """(usage line, start, end) of every usage window `due_invoices` reads."""
     windows = schedule_usage_windows(contract.terms, issued_by=contract.local_date(at))
-    return [
-        (line.metered_feature_id, start_at, end_at)
-        for line, start_at, end_at in windows
-        if line.metered_feature_id is not None
-    ]
+    return [window for window in windows if window[0].metered_feature_id is not None]
 
 
 def first_invoice(terms: ContractTerms) -> Invoice | None:

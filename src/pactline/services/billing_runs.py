@@ -32,6 +32,7 @@ from pactline.domain.billable_contracts import (
 )
 from pactline.domain.catalog import Feature
 from pactline.domain.contract_records import Contract
+from pactline.domain.contracts import LineItem
 from pactline.domain.corrections import Correction
 from pactline.domain.errors import EntityNotFound, InvalidArgument
 from pactline.domain.ids import new_id
@@ -223,7 +224,7 @@ class BillingRunService:
         def owed(contract: BillableContract, usage: UsageSource) -> list[Invoice]:
             return due_invoices(contract, usage, as_of)
 
-        def windows(contract: BillableContract) -> list[tuple[str, datetime, datetime]]:
+        def windows(contract: BillableContract) -> list[tuple[LineItem, datetime, datetime]]:
             return due_usage_windows(contract, as_of)
 
         rated = rate_with_usage(uow, environment_id, members, owed, features, windows)

@@ -11,6 +11,7 @@ a window the rating asks that was not read is read and the contract rated again.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,10 +19,11 @@ from decimal import Decimal
 from typing import Generic, TypeVar
 
 from pactline.domain.billable_contracts import BillableContract
-from pactline.domain.catalog import Feature
+from pactline.domain.catalog import Feature, MeterType
 from pactline.domain.contracts import LineItem
 from pactline.domain.errors import DomainError
 from pactline.domain.rating.usage import UsageSource
+from pactline.domain.usage_filters import filtered_usage
 from pactline.services.ports import UnitOfWork, UsageAsk
 
 T = TypeVar("T")
@@ -38,7 +40,7 @@ class _RecordingUsage:
 
     def quantity(self, line: LineItem, start_at: datetime, end_at: datetime) -> Decimal:
         if line.metered_feature_id is not None:
-            self.asks.append(_ask(self._contract, line.metered_feature_id, start_at, end_at))
+            self.asks.append(_ask(self._contract, line, start_at, end_at))
         return _ZERO
 
 
@@ -53,17 +55,25 @@ class _StoredUsage:
     def quantity(self, line: LineItem, start_at: datetime, end_at: datetime) -> Decimal:
         if line.metered_feature_id is None:
             return _ZERO
-        ask = _ask(self._contract, line.metered_feature_id, start_at, end_at)
+        ask = _ask(self._contract, line, start_at, end_at)
         if ask not in self._quantities:
             self.missed.add(ask)
             return _ZERO
         return self._quantities[ask]
 
 
-def _ask(contract: BillableContract, feature_id: str, start: datetime, end: datetime) -> UsageAsk:
-    """The contract customer's usage of the feature over `[start, end)`, as its terms measure
-    a fluctuating feature's levels."""
-    return (contract.customer_id, feature_id, start, end, contract.terms.fluctuating_usage)
+def _ask(contract: BillableContract, line: LineItem, start: datetime, end: datetime) -> UsageAsk:
+    """The contract customer's usage of the line's feature over `[start, end)` that passes the
+    line's filter, measuring a fluctuating feature's levels as the terms say."""
+    assert line.metered_feature_id is not None
+    return UsageAsk(
+        contract.customer_id,
+        line.metered_feature_id,
+        start,
+        end,
+        contract.terms.fluctuating_usage,
+        line.usage_filter,
+    )
 
 
 @dataclass
@@ -89,10 +99,11 @@ def rate_with_usage(
     contracts: Sequence[BillableContract],
     rate: Callable[[BillableContract, UsageSource], T],
     features: dict[str, Feature | None],
-    windows: Callable[[BillableContract], Iterable[tuple[str, datetime, datetime]]] | None = None,
+    windows: Callable[[BillableContract], Iterable[tuple[LineItem, datetime, datetime]]]
+    | None = None,
 ) -> Rated[T]:
     """`rate` for every contract with its customer's stored usage; `features` caches lookups;
-    `windows` names the (feature, start, end) windows `rate` reads, when known.
+    `windows` names the (usage line, start, end) windows `rate` reads, when known.
 
     A contract the engine refuses (its terms are invalid) is reported, not raised, so one bad
     contract does not stop the others.
@@ -155,11 +166,57 @@ def _read(
     asks: set[UsageAsk],
     features: dict[str, Feature | None],
 ) -> dict[UsageAsk, Decimal]:
-    for feature_id in sorted({ask[1] for ask in asks} - set(features)):
+    for feature_id in sorted({ask.feature_id for ask in asks} - set(features)):
         features[feature_id] = uow.features.get(environment_id, feature_id)
     known = {k: f for k, f in features.items() if f is not None}
-    readable = {ask for ask in asks if ask[1] in known}
-    quantities = dict(uow.billing_usage.window_usage(environment_id, known, readable))
+    readable = {ask for ask in asks if ask.feature_id in known}
+    plain = {ask for ask in readable if not ask.usage_filter}
+    quantities = dict(uow.billing_usage.window_usage(environment_id, known, plain))
+    quantities.update(_read_filtered(uow, environment_id, known, readable - plain))
     # A line mapped to a feature the environment does not have has no usage.
     quantities.update(dict.fromkeys(asks - readable, _ZERO))
     return quantities
+
+
+def _read_filtered(
+    uow: UnitOfWork, environment_id: str, features: Mapping[str, Feature], asks: set[UsageAsk]
+) -> dict[UsageAsk, Decimal]:
+    """Filtered windows, measured from the rows themselves: one read of records (and one of
+    meter matches) per series, over the span of its windows."""
+    by_series: dict[tuple[str, str], list[UsageAsk]] = {}
+    for ask in asks:
+        by_series.setdefault((ask.customer_id, ask.feature_id), []).append(ask)
+    usage: dict[UsageAsk, Decimal] = {}
+    for (customer_id, feature_id), series_asks in sorted(by_series.items()):
+        feature = features[feature_id]
+        start = min(ask.start for ask in series_asks)
+        end = max(ask.end for ask in series_asks)
+        levels = feature.meter_type is MeterType.FLUCTUATING
+        records = uow.usage.records_between(
+            environment_id, customer_id, feature_id, None if levels else start, end
+        )
+        metered = feature.meter_type is MeterType.INCREMENTAL and feature.meter is not None
+        matches = (
+            uow.usage.matches_between(environment_id, customer_id, feature_id, start, end)
+            if metered
+            else ()
+        )
+        record_at = [record.occurred_at for record in records]
+        match_at = [match.occurred_at for match, _ in matches]
+        for ask in series_asks:
+            # A fluctuating window opens at the level its earlier records reached.
+            first = 0 if levels else bisect_left(record_at, ask.start)
+            last = bisect_left(record_at, ask.end)
+            window_matches = matches[
+                bisect_left(match_at, ask.start) : bisect_left(match_at, ask.end)
+            ]
+            usage[ask] = filtered_usage(
+                feature,
+                ask.usage_filter,
+                ask.measure,
+                records[first:last],
+                window_matches,
+                ask.start,
+                ask.end,
+            )
+    return usage

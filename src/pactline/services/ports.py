@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pactline.domain.billable_contracts import BillableContract
 from pactline.domain.catalog import (
@@ -53,6 +53,7 @@ from pactline.domain.plans import (
 )
 from pactline.domain.subscriptions import Subscription, SubscriptionStatus
 from pactline.domain.tenancy import Account, ApiKey, Environment
+from pactline.domain.usage_filters import UsageFilter
 from pactline.domain.webhooks import AttemptOutcome, WebhookDelivery, WebhookEndpoint
 
 
@@ -625,9 +626,17 @@ class BillableContractSource(Protocol):
         ...
 
 
-# Customer, feature, window start and end (exclusive), and how a FLUCTUATING feature's levels
-# make the window's quantity.
-UsageAsk = tuple[str, str, datetime, datetime, FluctuatingUsage]
+class UsageAsk(NamedTuple):
+    """A usage line's question: the customer's usage of the feature over `[start, end)`, as
+    `measure` makes a FLUCTUATING feature's levels one quantity, counting only the usage that
+    passes `usage_filter` (BILLING-SEMANTICS §10)."""
+
+    customer_id: str
+    feature_id: str
+    start: datetime
+    end: datetime
+    measure: FluctuatingUsage
+    usage_filter: UsageFilter = ()
 
 
 class BillingUsageRepository(Protocol):
@@ -635,7 +644,8 @@ class BillingUsageRepository(Protocol):
         self, environment_id: str, features: Mapping[str, Feature], asks: Collection[UsageAsk]
     ) -> dict[UsageAsk, Decimal]:
         """Each window's usage of the feature, in a few batched reads: the meter's value for
-        INCREMENTAL features, the levels measured as the ask says for FLUCTUATING ones."""
+        INCREMENTAL features, the levels measured as the ask says for FLUCTUATING ones. The
+        asks are unfiltered: running states hold no dimensions."""
         ...
 
 

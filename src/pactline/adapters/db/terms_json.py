@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from pactline.domain.calendar import Anchor, BillingCycle, CycleUnit
+from pactline.domain.catalog import Condition, Operation
 from pactline.domain.contracts import (
     ChargeType,
     Commitment,
@@ -123,6 +124,7 @@ def _line_out(line: LineItem) -> Json:
             for q in line.quantities
         ],
         "metered_feature_id": line.metered_feature_id,
+        "usage_filter": [_condition_out(c) for c in line.usage_filter],
         "optional": line.optional,
         "activations": [_window_out(w) for w in line.activations],
         "discounts": [_discount_out(d) for d in line.discounts],
@@ -131,6 +133,26 @@ def _line_out(line: LineItem) -> Json:
         "separate_invoice": line.separate_invoice,
         "net_terms_days": line.net_terms_days,
     }
+
+
+def _condition_out(condition: Condition) -> Json:
+    values = None if condition.values is None else list(condition.values)
+    return {
+        "field": condition.field,
+        "operation": condition.operation.value,
+        "value": condition.value,
+        "values": values,
+    }
+
+
+def _condition_in(doc: Json) -> Condition:
+    values = doc["values"]
+    return Condition(
+        doc["field"],
+        Operation(doc["operation"]),
+        doc["value"],
+        None if values is None else tuple(values),
+    )
 
 
 def _line_in(doc: Json) -> LineItem:
@@ -159,6 +181,7 @@ def _line_in(doc: Json) -> LineItem:
             for q in doc["quantities"]
         ),
         metered_feature_id=doc["metered_feature_id"],
+        usage_filter=tuple(_condition_in(c) for c in doc.get("usage_filter", ())),
         optional=doc["optional"],
         activations=tuple(_window_in(w) for w in doc["activations"]),
         discounts=tuple(_discount_in(d) for d in doc["discounts"]),

@@ -60,22 +60,25 @@ class AggregationIn(CamelModel):
     field: str | None = None
 
 
+OperationName = Literal[
+    "EQUALS",
+    "NOT_EQUALS",
+    "GREATER_THAN",
+    "GREATER_THAN_OR_EQUAL",
+    "LESS_THAN",
+    "LESS_THAN_OR_EQUAL",
+    "IS_NULL",
+    "IS_NOT_NULL",
+    "CONTAINS",
+    "STARTS_WITH",
+    "ENDS_WITH",
+    "IN",
+]
+
+
 class ConditionIn(CamelModel):
     field: str
-    operation: Literal[
-        "EQUALS",
-        "NOT_EQUALS",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "IS_NULL",
-        "IS_NOT_NULL",
-        "CONTAINS",
-        "STARTS_WITH",
-        "ENDS_WITH",
-        "IN",
-    ]
+    operation: OperationName
     value: str | None = None
     values: list[str] | None = None
 

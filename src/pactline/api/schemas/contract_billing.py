@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from pactline.api.envelope import CamelModel, OutModel
+from pactline.api.schemas.catalog import ConditionIn
 from pactline.api.schemas.contract_draft import DateText, ModelIn
 from pactline.api.schemas.terms_draft import (
     draft_document,
@@ -134,6 +135,11 @@ class ItemIn(CamelModel):
     net_terms: int | None = None
     separate_invoice: bool | None = None
     feature_id: str | None = Field(None, description="Pay-as-you-go items: the metered feature")
+    usage_filter: list[ConditionIn] | None = Field(
+        None,
+        description="Pay-as-you-go items: bill only the usage whose dimensions pass every "
+        "condition ([] clears the filter)",
+    )
     quantity: Decimal | None = Field(None, description="Contracted quantity (default rows[0])")
 
     def patch(self, path: str, start_on: date) -> Json:
@@ -158,6 +164,11 @@ class ItemIn(CamelModel):
             line["separateInvoice"] = self.separate_invoice
         if self.feature_id is not None:
             line["meteredFeatureId"] = self.feature_id
+        if self.usage_filter is not None:
+            line["usageFilter"] = [
+                condition.model_dump(include={"field", "operation", "value", "values"})
+                for condition in self.usage_filter
+            ]
         if self.pricing_model_id is not None or self.rows is not None:
             line.update(self._price(path, start_on))
         return line

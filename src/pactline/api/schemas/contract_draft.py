@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from pactline.api.schemas.catalog import OperationName
 from pactline.domain.errors import FieldProblem, InvalidArgument
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -230,6 +231,19 @@ class CommitmentIn(DraftModel):
     )
 
 
+class UsageConditionIn(DraftModel):
+    """A condition on the dimensions of reported usage and raw events, as in meter filters."""
+
+    field: Text = _doc("A dimension's name (`region` or `dimensions.region`)")
+    operation: OperationName
+    value: Annotated[str, Field(strict=True)] | None = _doc(
+        "Compared as text; numerically for the ordering operations. None for IS_NULL, "
+        "IS_NOT_NULL and IN",
+        None,
+    )
+    values: list[Annotated[str, Field(strict=True)]] | None = _doc("IN only", None)
+
+
 class LineItemIn(DraftModel):
     """One line item of the contract."""
 
@@ -239,6 +253,10 @@ class LineItemIn(DraftModel):
         "FIXED: a contracted quantity or a flat fee; USAGE: metered usage, in arrears"
     )
     metered_feature_id: Text | None = _doc("USAGE lines: the metered feature they bill", None)
+    usage_filter: list[UsageConditionIn] = _doc(
+        "USAGE lines: bill only the usage whose dimensions pass every condition (default: all)",
+        [],
+    )
     billing_cycle: CycleIn
     anchor: AnchorIn = Field(default_factory=AnchorIn)
     timing: Literal["IN_ADVANCE", "IN_ARREARS"] | None = _doc(

@@ -23,6 +23,7 @@ from pactline.api.schemas.contract_draft import (
     WindowIn,
 )
 from pactline.domain.calendar import Anchor, BillingCycle, CycleUnit
+from pactline.domain.catalog import Condition, Operation
 from pactline.domain.contract_validation import validate_terms
 from pactline.domain.contracts import (
     ChargeType,
@@ -213,6 +214,15 @@ def _line(line: LineItemIn, index: int, draft: ContractDraft, builder: _Builder)
         end_on=line.end_date,
         quantities=tuple(QuantityChange(q.effective_date, q.quantity) for q in line.quantities),
         metered_feature_id=line.metered_feature_id,
+        usage_filter=tuple(
+            Condition(
+                c.field,
+                Operation(c.operation),
+                c.value,
+                None if c.values is None else tuple(c.values),
+            )
+            for c in line.usage_filter
+        ),
         optional=line.optional,
         activations=tuple(_window(window) for window in line.activations),
         discounts=tuple(_discount(discount) for discount in line.discounts),

@@ -67,6 +67,15 @@ def line_document(line: LineItem) -> Json:
         "name": line.name,
         "chargeType": line.charge_type.name,
         "meteredFeatureId": line.metered_feature_id,
+        "usageFilter": [
+            {
+                "field": c.field,
+                "operation": c.operation.value,
+                "value": c.value,
+                "values": None if c.values is None else list(c.values),
+            }
+            for c in line.usage_filter
+        ],
         "billingCycle": _cycle(line.billing_cycle),
         "anchor": {
             "dayOfMonth": anchor.day_of_month,

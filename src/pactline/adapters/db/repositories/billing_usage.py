@@ -55,24 +55,23 @@ class SqlBillingUsageRepository:
     ) -> dict[UsageAsk, Decimal]:
         edges: dict[SeriesKey, set[datetime]] = {}
         metered: dict[SeriesKey, set[datetime]] = {}
-        for customer_id, feature_id, start, end, _ in asks:
-            key = (customer_id, feature_id)
+        for ask in asks:
+            key, start, end = (ask.customer_id, ask.feature_id), ask.start, ask.end
             edges.setdefault(key, set()).update((start, end))
-            if _runs_meter(features[feature_id]):
+            if _runs_meter(features[ask.feature_id]):
                 metered.setdefault(key, set()).update((start, end))
         records = self._states(environment_id, _RECORDS, RUNNING, edges)
         matches = self._states(environment_id, _MATCHES, METER_RUNNING, metered)
         levels = self._levels(environment_id, features, asks)
         usage: dict[UsageAsk, Decimal] = {}
         for ask in asks:
-            customer_id, feature_id, start, end, measure = ask
-            key = (customer_id, feature_id)
-            feature = features[feature_id]
+            key, start, end = (ask.customer_id, ask.feature_id), ask.start, ask.end
+            feature = features[ask.feature_id]
             if feature.meter_type is MeterType.FLUCTUATING:
                 before = records.get((key, start))
                 opening = running_of(before).level if before is not None else _ZERO
                 inside = [(at, lv) for at, lv in levels.get(key, []) if start <= at < end]
-                usage[ask] = measured_level(measure, opening, inside, start, end)
+                usage[ask] = measured_level(ask.measure, opening, inside, start, end)
                 continue
             end_row, start_row = records.get((key, end)), records.get((key, start))
             value = window_usage(
@@ -124,12 +123,12 @@ class SqlBillingUsageRepository:
     ) -> dict[SeriesKey, list[tuple[datetime, Decimal]]]:
         """Every level a fluctuating series reached inside the asked range, by instant."""
         ranges: dict[SeriesKey, tuple[datetime, datetime]] = {}
-        for customer_id, feature_id, start, end, _ in asks:
-            if features[feature_id].meter_type is not MeterType.FLUCTUATING:
+        for ask in asks:
+            if features[ask.feature_id].meter_type is not MeterType.FLUCTUATING:
                 continue
-            key = (customer_id, feature_id)
-            low, high = ranges.get(key, (start, end))
-            ranges[key] = (min(low, start), max(high, end))
+            key = (ask.customer_id, ask.feature_id)
+            low, high = ranges.get(key, (ask.start, ask.end))
+            ranges[key] = (min(low, ask.start), max(high, ask.end))
         levels: dict[SeriesKey, list[tuple[datetime, Decimal]]] = {}
         for key, (low, high) in ranges.items():
             rows = self._session.execute(
