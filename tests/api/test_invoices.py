@@ -233,16 +233,24 @@ def test_payments_partial_then_full_and_overpayment_refused(
 
 
 def test_pactlines_own_paid_endpoint_takes_amounts_as_decimal_strings(
-    api: httpx.Client, seeded: Principal
+    api: httpx.Client, seeded: Principal, container: Container
 ) -> None:
     january, _ = ids(api)
     api.post(f"/api/v1/invoices/{january}/approve")
     response = api.post(
-        f"/api/v1/invoices/{january}/paid", json={"paidDate": "2026-02-03", "amount": "1000.00"}
+        f"/api/v1/invoices/{january}/paid", json={"paidDate": "2026-02-03", "amount": "1000"}
     )
     assert (response.json()["data"]["status"], response.json()["data"]["amountDue"]) == (
         "PAID",
         "0.00",
+    )
+    # The event writes the payment as every amount is written: with the currency's decimals.
+    with container.uow() as uow:
+        [paid] = [e.data for e in uow.outbox.undispatched(1000) if e.type == "invoice.paid"]
+    assert (paid["paymentAmount"], paid["total"], paid["paidDate"]) == (
+        "1000.00",
+        "1000.00",
+        "2026-02-03",
     )
 
 

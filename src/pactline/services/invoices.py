@@ -32,7 +32,7 @@ from pactline.domain.invoice_lifecycle import (
     voided,
 )
 from pactline.domain.invoicing import Invoice
-from pactline.domain.money import Money
+from pactline.domain.money import Money, money_text
 from pactline.domain.pagination import Page, PageRequest
 from pactline.domain.rating.usage import UsageSource
 from pactline.domain.tenancy import Principal
@@ -278,7 +278,7 @@ class InvoiceService:
                 INVOICE_PAID,
                 now,
                 paidDate=payment.paid_on.isoformat(),
-                paymentAmount=format(payment.amount.amount, "f"),
+                paymentAmount=money_text(payment.amount),
                 reference=payment.reference,
             )
             uow.commit()
