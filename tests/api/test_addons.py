@@ -206,3 +206,33 @@ def test_addons_are_listed_by_product_and_status(api: httpx.Client) -> None:
     missing = api.get("/api/v1/addons/nope")
     assert missing.status_code == 404
     assert missing.json()["details"] == {"entity": "Addon", "id": "nope"}
+
+
+def test_bad_addon_creations_are_refused_and_write_nothing(
+    api: httpx.Client, container: Container
+) -> None:
+    setup_catalog(api)
+    create_addon(api, "a")
+    duplicate = api.post(
+        "/api/v1/addons", json={"id": "a", "displayName": "Again", "productId": "analytics"}
+    )
+    assert duplicate.status_code == 409
+    assert duplicate.json()["details"] == {"entity": "Addon", "id": "a"}
+    invalid = api.post(
+        "/api/v1/addons",
+        json={
+            "id": "b",
+            "displayName": "B",
+            "productId": "analytics",
+            "status": "ARCHIVED",
+            "maxQuantity": 0,
+        },
+    )
+    assert invalid.status_code == 400
+    assert [(e["field"], e["code"], e["message"]) for e in invalid.json()["details"]["errors"]] == [
+        ("maxQuantity", "out_of_range", "must be 1 or more (null: no limit)"),
+        ("status", "not_allowed", "an add-on is created DRAFT or PUBLISHED"),
+    ]
+    assert [a["id"] for a in api.get("/api/v1/addons").json()["data"]] == ["a"]
+    assert api.get("/api/v1/addons/a").json()["data"]["displayName"] == "A"
+    assert [name for name, _ in events(container, "addon.")] == ["addon.created"]

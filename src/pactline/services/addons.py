@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pactline.domain.charges import PricingType
-from pactline.domain.errors import DuplicatedEntityNotAllowed, FieldProblem, InvalidArgument
+from pactline.domain.errors import FieldProblem, InvalidArgument
 from pactline.domain.plans import (
     AddonVersion,
     MigrationType,
@@ -18,7 +18,6 @@ from pactline.domain.plans import (
     reaches,
 )
 from pactline.domain.tenancy import Principal
-from pactline.services.events import record_event
 from pactline.services.package_entitlements import PackageEntitlementService
 from pactline.services.packages import (
     VERSIONED_FIELDS,
@@ -51,58 +50,20 @@ def _quantity_problems(max_quantity: int | None) -> list[FieldProblem]:
 
 class AddonService(PackageEntitlementService[AddonVersion]):
     kind = PackageKind.ADDON
+    noun = "an add-on"
 
     def _repo(self, uow: UnitOfWork) -> PackageVersions[AddonVersion]:
         return uow.addons
 
     def create(self, caller: Principal, new: NewAddon) -> Snapshot[AddonVersion]:
-        problems = _quantity_problems(new.max_quantity)
-        if new.status is PackageStatus.ARCHIVED:
-            problems.append(
-                FieldProblem("status", "an add-on is created DRAFT or PUBLISHED", "not_allowed")
-            )
-        with self._uow() as uow:
-            problems = (
-                self._new_package_problems(uow, caller, new.id, new.display_name, new.product_id)
-                + problems
-            )
-            if problems:
-                raise InvalidArgument(problems)
-            if uow.addons.get(caller.environment_id, new.id) is not None:
-                raise DuplicatedEntityNotAllowed("Addon", new.id)
-            now = self._clock.now()
-            package = Package(
-                kind=PackageKind.ADDON,
-                id=new.id,
-                environment_id=caller.environment_id,
-                product_id=new.product_id,
-                display_name=new.display_name,
-                created_at=now,
-                updated_at=now,
-                description=new.description,
-                billing_id=new.billing_id,
-                metadata=dict(new.metadata or {}),
-                draft_version=1,
-            )
-            uow.addons.add(package)
-            uow.addons.add_version(
-                AddonVersion(
-                    **self._first_version(
-                        package, pricing_type=new.pricing_type, max_quantity=new.max_quantity
-                    )
-                )
-            )
-            record_event(
-                uow,
-                caller.environment_id,
-                "addon.created",
-                {"id": new.id, "productId": new.product_id, "versionNumber": 1},
-                now,
-            )
-            if new.status is PackageStatus.PUBLISHED:
-                package, _ = self._publish_in(uow, package, MigrationType.NEW_CUSTOMERS, now)
-            uow.commit()
-            return Snapshot(package, self._newest(uow, package))
+        return self._create(
+            caller,
+            new,
+            _quantity_problems(new.max_quantity),
+            lambda fields: AddonVersion(
+                **fields, pricing_type=new.pricing_type, max_quantity=new.max_quantity
+            ),
+        )
 
     def update(
         self, caller: Principal, addon_id: str, changes: Mapping[str, Any]

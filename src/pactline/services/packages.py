@@ -8,7 +8,7 @@ draft; display fields change on the package itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -107,8 +107,28 @@ class Snapshot(Generic[V]):
         return self.version.version_number == self.package.newest_version
 
 
+class NewPackage(Protocol):
+    """What creating a plan or an add-on names besides its version's own content."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def product_id(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def billing_id(self) -> str | None: ...
+    @property
+    def metadata(self) -> Mapping[str, str] | None: ...
+    @property
+    def status(self) -> PackageStatus: ...
+
+
 class PackageService(Generic[V]):
     kind: PackageKind
+    noun: str  # "a plan", for messages
 
     def __init__(
         self,
@@ -342,6 +362,75 @@ class PackageService(Generic[V]):
         )
         return package
 
+    def _create(
+        self,
+        caller: Principal,
+        new: NewPackage,
+        problems: list[FieldProblem],
+        first_version: Callable[[dict[str, Any]], V],
+        references: Callable[[UnitOfWork], list[FieldProblem]] | None = None,
+    ) -> Snapshot[V]:
+        """The package with version 1 as its draft, published at once when `new.status` says.
+
+        `problems` are those found in `new` alone; `references` checks, once the id is known
+        to be free, what the version names in the catalog. `first_version` builds the version
+        from the fields every version has."""
+        if new.status is PackageStatus.ARCHIVED:
+            message = f"{self.noun} is created DRAFT or PUBLISHED"
+            problems = [*problems, FieldProblem("status", message, "not_allowed")]
+        with self._uow() as uow:
+            repo = self._repo(uow)
+            problems = (
+                self._new_package_problems(uow, caller, new.id, new.display_name, new.product_id)
+                + problems
+            )
+            if problems:
+                raise InvalidArgument(problems)
+            if repo.get(caller.environment_id, new.id) is not None:
+                raise DuplicatedEntityNotAllowed(self.kind.value, new.id)
+            if references is not None and (problems := references(uow)):
+                raise InvalidArgument(problems)
+            now = self._clock.now()
+            package = Package(
+                kind=self.kind,
+                id=new.id,
+                environment_id=caller.environment_id,
+                product_id=new.product_id,
+                display_name=new.display_name,
+                created_at=now,
+                updated_at=now,
+                description=new.description,
+                billing_id=new.billing_id,
+                metadata=dict(new.metadata or {}),
+                draft_version=1,
+            )
+            repo.add(package)
+            repo.add_version(
+                first_version(
+                    {
+                        "package_id": package.id,
+                        "environment_id": package.environment_id,
+                        "product_id": package.product_id,
+                        "version_number": 1,
+                        "status": PackageStatus.DRAFT,
+                        "created_at": now,
+                        "updated_at": now,
+                        "display_name": package.display_name,
+                    }
+                )
+            )
+            record_event(
+                uow,
+                caller.environment_id,
+                f"{self._event}.created",
+                {"id": new.id, "productId": new.product_id, "versionNumber": 1},
+                now,
+            )
+            if new.status is PackageStatus.PUBLISHED:
+                package, _ = self._publish_in(uow, package, MigrationType.NEW_CUSTOMERS, now)
+            uow.commit()
+            return Snapshot(package, self._newest(uow, package))
+
     def _new_package_problems(
         self,
         uow: UnitOfWork,
@@ -371,19 +460,6 @@ class PackageService(Generic[V]):
         if "metadata" in own:  # replaces the whole map, as Stigg does
             own["metadata"] = dict(own["metadata"] or {})
         return replace(package, **own, updated_at=now) if own else package
-
-    def _first_version(self, package: Package, **content: Any) -> dict[str, Any]:
-        return {
-            "package_id": package.id,
-            "environment_id": package.environment_id,
-            "product_id": package.product_id,
-            "version_number": 1,
-            "status": PackageStatus.DRAFT,
-            "created_at": package.created_at,
-            "updated_at": package.created_at,
-            "display_name": package.display_name,
-            **content,
-        }
 
 
 def display_problems(changes: Mapping[str, Any]) -> list[FieldProblem]:

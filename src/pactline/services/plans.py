@@ -8,10 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pactline.domain.charges import PricingType
-from pactline.domain.errors import DuplicatedEntityNotAllowed, FieldProblem, InvalidArgument
+from pactline.domain.errors import FieldProblem, InvalidArgument
 from pactline.domain.plans import (
-    MigrationType,
-    Package,
     PackageKind,
     PackageStatus,
     PlanVersion,
@@ -20,7 +18,6 @@ from pactline.domain.plans import (
     trial_problems,
 )
 from pactline.domain.tenancy import Principal
-from pactline.services.events import record_event
 from pactline.services.package_entitlements import PackageEntitlementService
 from pactline.services.packages import (
     VERSIONED_FIELDS,
@@ -48,66 +45,31 @@ class NewPlan:
 
 class PlanService(PackageEntitlementService[PlanVersion]):
     kind = PackageKind.PLAN
+    noun = "a plan"
 
     def _repo(self, uow: UnitOfWork) -> PackageVersions[PlanVersion]:
         return uow.plans
 
     def create(self, caller: Principal, new: NewPlan) -> Snapshot[PlanVersion]:
-        problems = trial_problems(new.default_trial_config)
-        if new.status is PackageStatus.ARCHIVED:
-            problems.append(
-                FieldProblem("status", "a plan is created DRAFT or PUBLISHED", "not_allowed")
-            )
-        with self._uow() as uow:
-            problems = (
-                self._new_package_problems(uow, caller, new.id, new.display_name, new.product_id)
-                + problems
-            )
-            if problems:
-                raise InvalidArgument(problems)
-            if uow.plans.get(caller.environment_id, new.id) is not None:
-                raise DuplicatedEntityNotAllowed("Plan", new.id)
-            if new.parent_plan_id is not None:
-                problems = self._parent_problems(
-                    uow, caller, new.id, new.product_id, new.parent_plan_id
-                )
-                if problems:
-                    raise InvalidArgument(problems)
-            now = self._clock.now()
-            package = Package(
-                kind=PackageKind.PLAN,
-                id=new.id,
-                environment_id=caller.environment_id,
-                product_id=new.product_id,
-                display_name=new.display_name,
-                created_at=now,
-                updated_at=now,
-                description=new.description,
-                billing_id=new.billing_id,
-                metadata=dict(new.metadata or {}),
-                draft_version=1,
-            )
-            uow.plans.add(package)
-            version = PlanVersion(
-                **self._first_version(
-                    package,
-                    pricing_type=new.pricing_type,
-                    parent_plan_id=new.parent_plan_id,
-                    default_trial_config=new.default_trial_config,
-                )
-            )
-            uow.plans.add_version(version)
-            record_event(
-                uow,
-                caller.environment_id,
-                "plan.created",
-                {"id": new.id, "productId": new.product_id, "versionNumber": 1},
-                now,
-            )
-            if new.status is PackageStatus.PUBLISHED:
-                package, _ = self._publish_in(uow, package, MigrationType.NEW_CUSTOMERS, now)
-            uow.commit()
-            return Snapshot(package, self._newest(uow, package))
+        parent_id = new.parent_plan_id
+
+        def parent_problems(uow: UnitOfWork) -> list[FieldProblem]:
+            if parent_id is None:
+                return []
+            return self._parent_problems(uow, caller, new.id, new.product_id, parent_id)
+
+        return self._create(
+            caller,
+            new,
+            trial_problems(new.default_trial_config),
+            lambda fields: PlanVersion(
+                **fields,
+                pricing_type=new.pricing_type,
+                parent_plan_id=parent_id,
+                default_trial_config=new.default_trial_config,
+            ),
+            parent_problems,
+        )
 
     def update(
         self, caller: Principal, plan_id: str, changes: Mapping[str, Any]
