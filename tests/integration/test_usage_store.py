@@ -1,5 +1,6 @@
 """The usage store on SQLite and PostgreSQL: windowed reads from running states, backdated
-records, meters that need every sample, and concurrent writers of one series."""
+records, meters that need every sample, concurrent writers of one series, and two server
+processes writing the same series (each remembers the series' last rows between batches)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from pactline.bootstrap import Container
+from pactline.bootstrap import Container, build_container
+from pactline.config import Settings
 from pactline.domain.catalog import (
     Aggregation,
     Condition,
@@ -26,6 +28,7 @@ from pactline.domain.tenancy import KeyKind, Principal
 from pactline.services.catalog import NewFeature
 from pactline.services.customers import NewCustomer
 from pactline.services.usage import EventReport, UsageReport
+from tests.support import SettableClock
 
 DELTA, SET = UpdateBehavior.DELTA, UpdateBehavior.SET
 
@@ -201,6 +204,37 @@ def test_concurrent_writers_of_one_series_lose_no_usage(
     with container.uow() as uow:
         stored = uow.usage.events_with_keys(caller.environment_id, {f"same-{b}" for b in range(5)})
     assert len(stored) == 5  # each key accepted once across the four writers
+
+
+def test_two_processes_writing_one_series_each_append_after_the_others_rows(
+    container: Container, caller: Principal, database_url: str, clock: SettableClock
+) -> None:
+    """Each container stands for a server process: what one remembers of a series' last row
+    must not outlive a write by the other."""
+    calls = feature(container, caller, "calls")
+    jobs = feature(container, caller, "jobs", meter=Meter(Aggregation.SUM, "n", ()))
+    other = build_container(
+        Settings(database_url=database_url, embedded_worker=False, _env_file=None), clock=clock
+    )
+    try:
+        for n, writer in enumerate([container, other, other, container, other, container]):
+            writer.usage.report_usage(
+                caller, [UsageReport("acme", "calls", Decimal(10**n), DELTA, day(n + 1))]
+            )
+            writer.usage.report_events(
+                caller, [EventReport("acme", "run", f"run-{n}", day(n + 1), dimensions={"n": n})]
+            )
+        # A SET by one process, then a DELTA by the other: the DELTA counts from the SET.
+        other.usage.report_usage(caller, [UsageReport("acme", "calls", Decimal(5), SET, day(8))])
+        container.usage.report_usage(
+            caller, [UsageReport("acme", "calls", Decimal(2), DELTA, day(9))]
+        )
+    finally:
+        other.close()
+    assert usage_in(container, caller, calls, Period(day(1), day(8))) == Decimal(111111)
+    assert usage_in(container, caller, calls, None) == Decimal(7)
+    assert usage_in(container, caller, jobs, None) == Decimal(15)  # 0 + 1 + … + 5
+    assert usage_in(container, caller, jobs, Period(day(4), day(7))) == Decimal(12)
 
 
 def test_many_series_read_at_once_agree_with_reading_each(
