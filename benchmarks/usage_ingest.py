@@ -128,7 +128,9 @@ def event_batches(
     return batches
 
 
-def measure(label: str, batches: Sequence[Sequence[object]], ingest: Callable[[int], None]) -> None:
+def measure(
+    label: str, batches: Sequence[Sequence[object]], ingest: Callable[[int], object]
+) -> None:
     warmup = min(3, len(batches) - 1)
     for n in range(warmup):
         ingest(n)

@@ -27,7 +27,6 @@ from pactline.services.legal_entities import LegalEntityService
 from pactline.services.orders import OrderService, follow_contract
 from pactline.services.plans import PlanService
 from pactline.services.ports import Clock, WebhookSender
-from pactline.services.series_tails import SeriesTails
 from pactline.services.subscriptions import SubscriptionService, follow_publish
 from pactline.services.tenancy import TenancyService
 from pactline.services.usage import UsageService
@@ -81,11 +80,7 @@ class Container:
         self.addons = AddonService(self.uow, self.clock, on_publish=follow_publish, cache=cache)
         # Usage is counted in the windows the customer's entitlements reset on, as checks are.
         self.usage = UsageService(
-            self.uow,
-            self.clock,
-            reset_policies=self.entitlements.reset_policy,
-            cache=cache,
-            tails=SeriesTails(self.settings.usage_series_memory),
+            self.uow, self.clock, reset_policies=self.entitlements.reset_policy, cache=cache
         )
         self.subscriptions = SubscriptionService(self.uow, self.clock, cache)
         self.legal_entities = LegalEntityService(self.uow, self.clock)

@@ -36,9 +36,6 @@ class Settings(BaseSettings):
     api_key_cache_seconds: float = Field(default=5.0, ge=0)
     entitlement_cache_max_customers: int = Field(default=20_000, ge=1)
     entitlement_cache_max_usage: int = Field(default=200_000, ge=1)
-    # Series whose last rows a server remembers between usage batches, per environment and
-    # kind of row (services/series_tails.py); about 470 bytes each. 0 turns it off.
-    usage_series_memory: int = Field(default=200_000, ge=0)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:

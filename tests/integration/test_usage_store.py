@@ -1,6 +1,6 @@
 """The usage store on SQLite and PostgreSQL: windowed reads from running states, backdated
 records, meters that need every sample, concurrent writers of one series, and two server
-processes writing the same series (each remembers the series' last rows between batches)."""
+processes writing the same series in turn."""
 
 from __future__ import annotations
 
@@ -209,8 +209,8 @@ def test_concurrent_writers_of_one_series_lose_no_usage(
 def test_two_processes_writing_one_series_each_append_after_the_others_rows(
     container: Container, caller: Principal, database_url: str, clock: SettableClock
 ) -> None:
-    """Each container stands for a server process: what one remembers of a series' last row
-    must not outlive a write by the other."""
+    """Each container stands for a server process: each appends after the rows the other
+    wrote, whatever it knew of the series before."""
     calls = feature(container, caller, "calls")
     jobs = feature(container, caller, "jobs", meter=Meter(Aggregation.SUM, "n", ()))
     other = build_container(

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
-from typing import Generic, TypeVar
 
 from pactline.domain.catalog import (
     Aggregation,
@@ -43,7 +42,6 @@ __all__ = [
     "ResetPolicy",
     "Running",
     "Sample",
-    "Tail",
     "UpdateBehavior",
     "UsageRecord",
     "aggregate",
@@ -212,18 +210,6 @@ class MeterRunning:
     def after(self, sample: Sample) -> MeterRunning:
         value = sample.value if sample.value is not None else _ZERO
         return MeterRunning(self.count + 1, _WIDE.add(self.total, value))
-
-
-_State = TypeVar("_State", Running, MeterRunning)
-
-
-@dataclass(frozen=True, slots=True)
-class Tail(Generic[_State]):
-    """A series' last row (latest in time, then in order counted): when it occurred, and the
-    series' running state after it. A new row that occurs before `at` is a late one."""
-
-    at: datetime
-    state: _State
 
 
 # --- raw events: meter matching and aggregation ----------------------------------------------

@@ -36,11 +36,9 @@ from pactline.domain.legal_entities import LegalEntity
 from pactline.domain.metering import (
     DimensionValue,
     MeterMatch,
-    MeterRunning,
     RawEvent,
     ResetPolicy,
     Running,
-    Tail,
     UsageRecord,
 )
 from pactline.domain.orders import Order, OrderStatus, OrderType
@@ -288,10 +286,12 @@ class AddonRepository(Protocol):
 class UsageRepository(Protocol):
     """Reported usage and raw events, stored with the running state that makes reads cheap."""
 
-    def claim(self, environment_id: str) -> int:
-        """Bump the environment's usage head, the first write of a unit of work that stores
-        usage: writers of the environment's usage queue here until the unit of work ends.
-        Returns the head's new version (see services/series_tails.py)."""
+    def lock_series(self, environment_id: str, keys: Collection[tuple[str, str]]) -> None:
+        """Serialise writers of these (customer, feature) series until the unit of work ends."""
+        ...
+
+    def lock_event_keys(self, environment_id: str, keys: Collection[tuple[str, str]]) -> None:
+        """Serialise writers of these (customer, idempotency key) raw events, likewise."""
         ...
 
     def records_with_keys(
@@ -304,13 +304,8 @@ class UsageRepository(Protocol):
         """Free the idempotency keys of these records (their dedup window is over)."""
         ...
 
-    def append(
-        self,
-        records: Sequence[UsageRecord],
-        tails: Mapping[tuple[str, str], Tail[Running]],
-    ) -> Mapping[tuple[str, str], Tail[Running]]:
-        """Store new records; `tails` holds last rows of their series already known (the
-        others are read). Returns each written series' last row after them."""
+    def append(self, records: Sequence[UsageRecord]) -> Mapping[tuple[str, str], Running]:
+        """Store new records of locked series; each series' reported state after them."""
         ...
 
     def events_with_keys(
@@ -318,13 +313,8 @@ class UsageRepository(Protocol):
     ) -> Sequence[RawEvent]: ...
 
     def release_event_keys(self, environment_id: str, event_ids: Sequence[str]) -> None: ...
-    def append_events(
-        self,
-        events: Sequence[RawEvent],
-        matches: Sequence[MeterMatch],
-        tails: Mapping[tuple[str, str], Tail[MeterRunning]],
-    ) -> Mapping[tuple[str, str], Tail[MeterRunning]]:
-        """Store new events and their matches, likewise for the matched series."""
+    def append_events(self, events: Sequence[RawEvent], matches: Sequence[MeterMatch]) -> None:
+        """Store new events, and their matches of locked series."""
         ...
 
     def current(

@@ -41,7 +41,6 @@ from pactline.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from pactline.services.series_tails import SeriesTails
 from pactline.services.usage_history import (
     DEFAULT_HISTORY,
     Range,
@@ -103,10 +102,8 @@ class UsageService:
         clock: Clock,
         reset_policies: ResetPolicies | None = None,
         cache: EntitlementCache | None = None,
-        tails: SeriesTails | None = None,
     ) -> None:
         self._uow = uow
-        self._tails = tails or SeriesTails()
         self._clock = clock
         self._cache = cache or EntitlementCache(clock)  # checks read usage from it
         self._reset_policies: ResetPolicies = reset_policies or no_reset_policies
@@ -151,7 +148,7 @@ class UsageService:
                 uow, environment_id, [r.feature_id for r in reports], known=known
             )
             self._require_customers(uow, environment_id, [r.customer_id for r in reports])
-            version = uow.usage.claim(environment_id)
+            uow.usage.lock_series(environment_id, {(r.customer_id, r.feature_id) for r in reports})
             held = self._held_records(uow, environment_id, reports, now)
             outcomes: list[tuple[UsageRecord, bool]] = []
             new: list[UsageRecord] = []
@@ -178,13 +175,10 @@ class UsageService:
                     held[held_key] = record
                 new.append(record)
                 outcomes.append((record, False))
-            series = {(record.customer_id, record.feature_id) for record in new}
-            tails = uow.usage.append(new, self._tails.records(environment_id, version, series))
-            after = {key: tail.state for key, tail in tails.items()}
+            after = uow.usage.append(new)
             states = self._series_now(uow, environment_id, outcomes, features, after, now)
             self._cache.note(uow, EntitlementChange.usage(environment_id, states))
             uow.commit()
-        self._tails.remember(environment_id, version, records=tails)
         for (customer_id, feature_id), (_, window, current) in states.items():  # read-your-writes
             self._cache.usage_reported(environment_id, customer_id, feature_id, window, current)
         results = []
@@ -281,7 +275,9 @@ class UsageService:
         now = self._clock.now()
         with self._uow() as uow:
             self._require_customers(uow, environment_id, [e.customer_id for e in events])
-            version = uow.usage.claim(environment_id)
+            uow.usage.lock_event_keys(
+                environment_id, {(e.customer_id, e.idempotency_key) for e in events}
+            )
             held: set[tuple[str, str]] = set()
             expired = []
             stored = uow.usage.events_with_keys(environment_id, {e.idempotency_key for e in events})
@@ -314,12 +310,11 @@ class UsageService:
             if catalog.event_meters is None:
                 catalog.event_meters = _event_meters(uow, environment_id)
             matches = list(_meter_matches(new, catalog.event_meters))
+            uow.usage.lock_series(environment_id, {(m.customer_id, m.feature_id) for m in matches})
+            uow.usage.append_events(new, matches)
             series = {(m.customer_id, m.feature_id) for m in matches}
-            known = self._tails.matches(environment_id, version, series)
-            tails = uow.usage.append_events(new, matches, known)
             self._cache.note(uow, EntitlementChange.usage(environment_id, series))
             uow.commit()
-        self._tails.remember(environment_id, version, matches=tails)
         self._cache.forget_usage(environment_id, series)
         return EventsReceipt(len(new), len(events) - len(new), len(matches))
 

@@ -1,14 +1,15 @@
 """Usage storage: bulk appends that keep each series' running state, and windowed reads.
 
-A writer first claims the environment's usage head (one row, locked until the unit of work
-ends: writers of an environment's usage go one at a time, on both databases), takes each
-series' last row (from the caller's memory, else read here), computes the running state of the
-new rows in Python (exact decimals) and inserts them in one statement. A row dated before the
-series' last one makes the rows after it stale; they are recomputed from the state before it.
+A writer first locks the series it appends to (PostgreSQL advisory locks, taken in key order;
+SQLite serialises writers at BEGIN IMMEDIATE), reads each series' last row, computes the
+running state of the new rows in Python (exact decimals) and inserts them in one statement.
+A row dated before the series' last one makes the rows after it stale; they are recomputed
+from the state before it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -22,9 +23,9 @@ from sqlalchemy import (
     bindparam,
     func,
     select,
+    text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pactline.adapters.db.bulk import insert_rows, is_postgres
 from pactline.adapters.db.repositories.usage_reads import (
@@ -48,12 +49,7 @@ from pactline.adapters.db.repositories.usage_rows import (
     running_values,
     series_states,
 )
-from pactline.adapters.db.schema import (
-    UsageEventMatchRow,
-    UsageEventRow,
-    UsageHeadRow,
-    UsageRecordRow,
-)
+from pactline.adapters.db.schema import UsageEventMatchRow, UsageEventRow, UsageRecordRow
 from pactline.domain.metering import (
     DimensionValue,
     MeterMatch,
@@ -61,7 +57,6 @@ from pactline.domain.metering import (
     RawEvent,
     Running,
     Sample,
-    Tail,
     UpdateBehavior,
     UsageRecord,
 )
@@ -69,25 +64,34 @@ from pactline.domain.metering import (
 _RECORDS: Table = UsageRecordRow.__table__  # type: ignore[assignment]
 _EVENTS: Table = UsageEventRow.__table__  # type: ignore[assignment]
 _MATCHES: Table = UsageEventMatchRow.__table__  # type: ignore[assignment]
-_HEADS: Table = UsageHeadRow.__table__  # type: ignore[assignment]
+# Advisory lock namespaces (the first key of PostgreSQL's two-key form).
+_SERIES_LOCKS = 0x75736731
+_EVENT_KEY_LOCKS = 0x75736732
 _ZERO = Decimal(0)
 
 
 class SqlUsageRepository(UsageReads):
-    # --- the environment's usage head -------------------------------------------------------
+    # --- locks ------------------------------------------------------------------------------
 
-    def claim(self, environment_id: str) -> int:
-        """Bump the environment's usage head and hold its row until the unit of work ends (on
-        SQLite, BEGIN IMMEDIATE already holds the database); the head's new version."""
-        insert = postgresql.insert(_HEADS) if is_postgres(self._session) else sqlite.insert(_HEADS)
-        statement = (
-            insert.values(environment_id=environment_id, version=1)
-            .on_conflict_do_update(
-                index_elements=[_HEADS.c.environment_id], set_={"version": _HEADS.c.version + 1}
-            )
-            .returning(_HEADS.c.version)
+    def lock_series(self, environment_id: str, keys: Collection[SeriesKey]) -> None:
+        self._advisory_locks(_SERIES_LOCKS, [(environment_id, *key) for key in keys])
+
+    def lock_event_keys(self, environment_id: str, keys: Collection[tuple[str, str]]) -> None:
+        self._advisory_locks(_EVENT_KEY_LOCKS, [(environment_id, *key) for key in keys])
+
+    def _advisory_locks(self, namespace: int, names: Sequence[tuple[str, ...]]) -> None:
+        """Transaction-scoped locks, taken in one statement in a fixed order (no deadlock
+        between writers); two names sharing a hash only wait for each other."""
+        if not names or not is_postgres(self._session):
+            return
+        hashes = sorted({_hash32("\x1f".join(name)) for name in names})
+        self._session.execute(
+            text(
+                "SELECT count(pg_advisory_xact_lock(:namespace, k)) "
+                "FROM unnest(CAST(string_to_array(:hashes, ',') AS integer[])) AS k"
+            ),
+            {"namespace": namespace, "hashes": ",".join(map(str, hashes))},
         )
-        return int(self._session.execute(statement).scalar_one())
 
     # --- reported usage ---------------------------------------------------------------------
 
@@ -112,44 +116,35 @@ class SqlUsageRepository(UsageReads):
                 .values(idempotency_key=None)
             )
 
-    def append(
-        self, records: Sequence[UsageRecord], tails: Mapping[SeriesKey, Tail[Running]]
-    ) -> dict[SeriesKey, Tail[Running]]:
+    def append(self, records: Sequence[UsageRecord]) -> Mapping[SeriesKey, Running]:
         if not records:
             return {}
         environment_id = records[0].environment_id
         groups: dict[SeriesKey, list[UsageRecord]] = {}
         for record in records:
             groups.setdefault((record.customer_id, record.feature_id), []).append(record)
-        tails = {**tails, **self._record_tails(environment_id, groups.keys() - tails.keys())}
+        tails = series_states(
+            self._session, _RECORDS, RUNNING, environment_id, dict.fromkeys(groups)
+        )
         rows: list[tuple[Any, ...]] = []
-        after: dict[SeriesKey, Tail[Running]] = {}
+        after: dict[SeriesKey, Running] = {}
         late: dict[SeriesKey, datetime] = {}
         for key, items in groups.items():
             items.sort(key=lambda r: r.occurred_at)  # stable: ties keep the request's order
             tail = tails.get(key)
             running = Running()
-            last = items[-1].occurred_at
             if tail is not None:
-                running = tail.state
-                if items[0].occurred_at < tail.at:
+                running = running_of(tail)
+                if items[0].occurred_at < tail["occurred_at"]:
                     late[key] = items[0].occurred_at
-                last = max(last, tail.at)
             for record in items:
                 running = running.after(record.behavior, record.value, record.occurred_at)
                 rows.append(record_row(record, running))
-            after[key] = Tail(last, running)
+            after[key] = running
         insert_rows(self._session, _RECORDS, RECORD_COLUMNS, rows)
         for key, since in late.items():
-            running = self._recompute_records(environment_id, key, since)
-            after[key] = Tail(after[key].at, running)
+            after[key] = self._recompute_records(environment_id, key, since)
         return after
-
-    def _record_tails(
-        self, environment_id: str, keys: Collection[SeriesKey]
-    ) -> dict[SeriesKey, Tail[Running]]:
-        found = series_states(self._session, _RECORDS, RUNNING, environment_id, dict.fromkeys(keys))
-        return {key: Tail(row["occurred_at"], running_of(row)) for key, row in found.items()}
 
     def _recompute_records(self, environment_id: str, key: SeriesKey, since: datetime) -> Running:
         where = in_series(_RECORDS, environment_id, key)
@@ -198,53 +193,36 @@ class SqlUsageRepository(UsageReads):
                 .values(idempotency_key=None)
             )
 
-    def append_events(
-        self,
-        events: Sequence[RawEvent],
-        matches: Sequence[MeterMatch],
-        tails: Mapping[SeriesKey, Tail[MeterRunning]],
-    ) -> dict[SeriesKey, Tail[MeterRunning]]:
+    def append_events(self, events: Sequence[RawEvent], matches: Sequence[MeterMatch]) -> None:
+        """Store the events and their matches (the matched series are locked by the caller)."""
         if not events:
-            return {}
+            return
         environment_id = events[0].environment_id
         insert_rows(self._session, _EVENTS, EVENT_COLUMNS, [event_row(event) for event in events])
         groups: dict[SeriesKey, list[MeterMatch]] = {}
         for match in matches:
             groups.setdefault((match.customer_id, match.feature_id), []).append(match)
-        tails = {**tails, **self._match_tails(environment_id, groups.keys() - tails.keys())}
+        tails = series_states(
+            self._session, _MATCHES, METER_RUNNING, environment_id, dict.fromkeys(groups)
+        )
         rows: list[tuple[Any, ...]] = []
-        after: dict[SeriesKey, Tail[MeterRunning]] = {}
         late: dict[SeriesKey, datetime] = {}
         for key, items in groups.items():
             items.sort(key=lambda m: m.occurred_at)
             tail = tails.get(key)
             running = MeterRunning()
-            last = items[-1].occurred_at
             if tail is not None:
-                running = tail.state
-                if items[0].occurred_at < tail.at:
+                running = meter_running_of(tail)
+                if items[0].occurred_at < tail["occurred_at"]:
                     late[key] = items[0].occurred_at
-                last = max(last, tail.at)
             for match in items:
                 running = running.after(match.sample)
                 rows.append(match_row(match, running))
-            after[key] = Tail(last, running)
         insert_rows(self._session, _MATCHES, MATCH_COLUMNS, rows)
         for key, since in late.items():
-            after[key] = Tail(after[key].at, self._recompute_matches(environment_id, key, since))
-        return after
+            self._recompute_matches(environment_id, key, since)
 
-    def _match_tails(
-        self, environment_id: str, keys: Collection[SeriesKey]
-    ) -> dict[SeriesKey, Tail[MeterRunning]]:
-        found = series_states(
-            self._session, _MATCHES, METER_RUNNING, environment_id, dict.fromkeys(keys)
-        )
-        return {key: Tail(row["occurred_at"], meter_running_of(row)) for key, row in found.items()}
-
-    def _recompute_matches(
-        self, environment_id: str, key: SeriesKey, since: datetime
-    ) -> MeterRunning:
+    def _recompute_matches(self, environment_id: str, key: SeriesKey, since: datetime) -> None:
         where = in_series(_MATCHES, environment_id, key)
         before = self._session.execute(
             select(_MATCHES.c.match_count, _MATCHES.c.match_total)
@@ -265,7 +243,6 @@ class SqlUsageRepository(UsageReads):
                 {"b_seq": seq, "match_count": running.count, "match_total": running.total}
             )
         self._session.execute(update(_MATCHES).where(_MATCHES.c.seq == bindparam("b_seq")), changed)
-        return running
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -342,3 +319,7 @@ class SqlUsageRepository(UsageReads):
         # an IN list of a thousand parameters expanded by SQLAlchemy.
         each = func.json_each(bindparam("keys", sorted(keys), JSON)).table_valued("value")
         return column.in_(select(each.c.value))  # type: ignore[no-any-return]
+
+
+def _hash32(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), signed=True)

@@ -60,18 +60,6 @@ class UsageRecordRow(Base):
     set_delta_total: Mapped[Decimal | None] = mapped_column(DecimalText)
 
 
-class UsageHeadRow(Base):
-    """An environment's usage head: every unit of work that stores usage of the environment
-    bumps `version` first. The row lock queues writers of the environment's usage (so that
-    each reads the series' last rows after the one before it committed), and a process that
-    knows the version it last wrote can tell that nobody else wrote since."""
-
-    __tablename__ = "usage_heads"
-
-    environment_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    version: Mapped[int] = mapped_column(BigInteger)
-
-
 class UsageEventRow(Base):
     __tablename__ = "usage_events"
     __table_args__ = (
@@ -113,4 +101,4 @@ class UsageEventMatchRow(Base):
     match_total: Mapped[Decimal] = mapped_column(DecimalText)
 
 
-__all__ = ["UsageEventMatchRow", "UsageEventRow", "UsageHeadRow", "UsageRecordRow"]
+__all__ = ["UsageEventMatchRow", "UsageEventRow", "UsageRecordRow"]
