@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from pactline.bootstrap import build_container
+from pactline.bootstrap import Container, build_container
 from pactline.config import Settings
+from pactline.domain.catalog import FeatureType
+from pactline.services.catalog import NewFeature
 from tests.support import ApiServer
 
 
@@ -91,6 +96,96 @@ def test_demo_is_idempotent_and_prints_the_same_key(tmp_path: Path) -> None:
     assert first.stdout == second.stdout
     assert first.stdout.startswith("pls_")
     assert len(run(tmp_path, "keys", "list").stdout.splitlines()) == 1
+
+
+def test_demo_loads_the_sales_led_deal_into_an_empty_sandbox_once(tmp_path: Path) -> None:
+    first = run(tmp_path, "demo", "--key-file", "var/demo-key")
+    second = run(tmp_path, "demo", "--key-file", "var/demo-key")
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    assert "loaded the demo deal (customer acme)" in first.stderr
+    assert "loaded the demo deal" not in second.stderr
+    headers = {"X-API-KEY": first.stdout.strip()}
+    with _served(tmp_path) as url:
+        check = httpx.get(
+            f"{url}/api/v1/customers/acme/entitlements/check",
+            params={"featureId": "api-calls"},
+            headers=headers,
+        ).json()["data"]
+        customers = httpx.get(f"{url}/api/v1/customers", headers=headers).json()["data"]
+        contract = httpx.get(f"{url}/api/v1/contracts/acme-contract", headers=headers).json()
+        invoices = httpx.get(f"{url}/api/v1/invoices", headers=headers).json()["data"]
+        order = httpx.get(f"{url}/api/v1/orders/acme-order-1", headers=headers).json()["data"]
+    assert (check["isGranted"], check["currentUsage"], check["usageLimit"]) == (True, 3200, 12000)
+    assert [c["id"] for c in customers] == ["acme"]
+    terms = contract["data"]
+    start = date.fromisoformat(terms["startDate"])
+    assert (terms["status"], start.day) == ("ACTIVE", 1)
+    assert date.fromisoformat(terms["endDate"]) == date(start.year + 1, start.month, 1) - timedelta(
+        days=1
+    )
+    # The first month, in advance: platform 1,000.00 + 10 seats × 50.00, held for review.
+    assert [(i["status"], i["issueDate"], i["total"]) for i in invoices] == [
+        ("DRAFT", terms["startDate"], "1500.00")
+    ]
+    assert (order["status"], order["value"]["committed"]) == ("FULFILLED", "24000.00")
+
+
+def test_demo_leaves_a_sandbox_with_its_own_catalog_alone(tmp_path: Path) -> None:
+    secret = _sandbox_key(tmp_path)
+    with _container(tmp_path) as container:
+        caller = container.tenancy.authenticate(secret)
+        container.catalog.create_product(caller, "mine", "Mine")
+    result = run(tmp_path, "demo", "--key-file", "var/demo-key")
+    assert (result.returncode, result.stderr) == (0, "")
+    with _served(tmp_path) as url:
+        customers = httpx.get(f"{url}/api/v1/customers", headers={"X-API-KEY": secret})
+    assert customers.json()["data"] == []
+
+
+def test_demo_names_the_step_that_failed(tmp_path: Path) -> None:
+    secret = _sandbox_key(tmp_path)
+    with _container(tmp_path) as container:
+        caller = container.tenancy.authenticate(secret)
+        container.catalog.create_feature(
+            caller,
+            NewFeature(id="api-calls", display_name="Mine", feature_type=FeatureType.BOOLEAN),
+        )
+    result = run(tmp_path, "demo", "--key-file", "var/demo-key")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "error: the demo deal did not load: the API-calls feature answered 409: "
+    )
+    assert '"code":"DuplicatedEntityNotAllowed"' in result.stderr
+    with _served(tmp_path) as url:
+        products = httpx.get(f"{url}/api/v1/products", headers={"X-API-KEY": secret})
+    assert products.json()["data"] == []
+
+
+def _sandbox_key(tmp_path: Path) -> str:
+    """A sandbox server key in the demo's key file, as `pactline demo` would keep it."""
+    created = run(tmp_path, "keys", "create", "--environment", "sandbox", "--kind", "server")
+    assert created.returncode == 0, created.stderr
+    secret = created.stdout.strip()
+    (tmp_path / "var").mkdir(exist_ok=True)
+    (tmp_path / "var" / "demo-key").write_text(secret + "\n")
+    return secret
+
+
+@contextmanager
+def _container(tmp_path: Path) -> Iterator[Container]:
+    container = build_container(
+        Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", _env_file=None)
+    )
+    try:
+        yield container
+    finally:
+        container.close()
+
+
+@contextmanager
+def _served(tmp_path: Path) -> Iterator[str]:
+    with _container(tmp_path) as container, ApiServer(container) as server:
+        yield server.url
 
 
 def test_production_mode_refuses_the_default_secret(tmp_path: Path) -> None:
