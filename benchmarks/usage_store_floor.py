@@ -64,13 +64,8 @@ def variant_table(name: str) -> Table:
     return table
 
 
-def batch_rows(
-    customers: int, features: int, pairs: list[tuple[int, int]] | None, at: datetime
-) -> list[tuple[Any, ...]]:
-    """1,000 rows shaped as the usage service writes them, for the given or random series."""
-    chosen = pairs or [
-        (random.randrange(customers), random.randrange(features)) for _ in range(BATCH)
-    ]
+def batch_rows(series: list[tuple[int, int]], at: datetime) -> list[tuple[Any, ...]]:
+    """Rows shaped as the usage service writes them, one per (customer, feature) given."""
     running = Running(Decimal(17))
     return [
         record_row(
@@ -89,7 +84,7 @@ def batch_rows(
             ),
             running,
         )
-        for (c, f), record_id in zip(chosen, new_ids("usg", at, len(chosen)), strict=True)
+        for (c, f), record_id in zip(series, new_ids("usg", at, len(series)), strict=True)
     ]
 
 
@@ -99,12 +94,13 @@ def measure(
     at = datetime(2026, 11, 1, tzinfo=UTC)
     pairs = [(c, f) for c in range(customers) for f in range(features)]
     for n in range(0, len(pairs), BATCH):  # one row per series, as after a warm-up
-        insert_rows(session, table, RECORD_COLUMNS, batch_rows(0, 0, pairs[n : n + BATCH], at))
+        insert_rows(session, table, RECORD_COLUMNS, batch_rows(pairs[n : n + BATCH], at))
         session.commit()
     seconds = []
     for _ in range(batches):
         at += timedelta(seconds=1)
-        rows = batch_rows(customers, features, None, at)
+        picked = [(random.randrange(customers), random.randrange(features)) for _ in range(BATCH)]
+        rows = batch_rows(picked, at)
         started = time.perf_counter()
         insert_rows(session, table, RECORD_COLUMNS, rows)
         session.commit()

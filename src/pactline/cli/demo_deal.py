@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+Step = tuple[str, str, str, dict[str, Any] | None]  # (step, method, path, JSON body)
 CUSTOMER_ID = "acme"
 CONTRACT_ID = "acme-contract"
 
@@ -30,8 +31,8 @@ class DemoLoadFailed(Exception):
         super().__init__(f"{step} answered {response.status_code}: {response.text}")
 
 
-def requests(now: datetime) -> list[tuple[str, str, str, dict[str, Any] | None]]:
-    """(step, method, path, JSON body) in the order they are sent."""
+def requests(now: datetime) -> list[Step]:
+    """The steps in the order they are sent."""
     today = now.date()
     start = today.replace(day=1)
     end = date(start.year + 1, start.month, 1) - timedelta(days=1)  # inclusive, as drafts are
@@ -241,9 +242,7 @@ def load(app: FastAPI, key: str, now: datetime) -> bool:
     return asyncio.run(_load(app, key, requests(now)))
 
 
-async def _load(
-    app: FastAPI, key: str, steps: Sequence[tuple[str, str, str, dict[str, Any] | None]]
-) -> bool:
+async def _load(app: FastAPI, key: str, steps: Sequence[Step]) -> bool:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://pactline.demo", headers={"X-API-KEY": key}
